@@ -1,0 +1,48 @@
+# Referatsøg. `make run` serves the site, `make test` runs the tests; both set everything up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The newest Python >= 3.12 on this machine (Django 6.1 needs 3.12); override with PYTHON=...
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] 2>/dev/null | sort -rV) python3 python; do \
+	if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v "$$p" || echo "$$p"; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: help install run serve test lint fixtures import clean-db
+
+help:
+	@echo "make run    start Referatsøg on http://127.0.0.1:$(PORT) (sets everything up)"
+	@echo "make test   run the whole test suite"
+	@echo "make lint   check the code with ruff"
+	@echo "make serve  production server (gunicorn); needs DJANGO_SECRET_KEY etc."
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12 or newer found. Install one, or run make PYTHON=/path/to/python3.12" >&2; exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+fixtures: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddata municipalities
+
+run: fixtures
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: install
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(BIN)/gunicorn minutes.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile -
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .

@@ -1,0 +1,66 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Committee, Municipality, Organisation, OrganisationCandidate
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "official_name", "code", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "official_name", "=code"]
+    readonly_fields = ["code"]
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality"]
+    list_filter = ["municipality__region", "municipality"]
+    search_fields = ["name", "municipality__name"]
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "alias_list"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description=_("aliaser"))
+    def alias_list(self, obj):
+        return ", ".join(obj.aliases)
+
+
+@admin.register(OrganisationCandidate)
+class OrganisationCandidateAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "occurrences", "organisation", "first_seen"]
+    list_filter = ["status"]
+    search_fields = ["name", "example"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["occurrences", "example", "first_seen"]
+    actions = ["accept", "reject"]
+
+    @admin.action(description=_("Godkend som ny organisation"))
+    def accept(self, request, queryset):
+        for candidate in queryset.filter(status=OrganisationCandidate.Status.NEW):
+            organisation, _created = Organisation.objects.get_or_create(name=candidate.name)
+            candidate.organisation = organisation
+            candidate.status = OrganisationCandidate.Status.ACCEPTED
+            candidate.save()
+        message = _("Kandidaterne er godkendt; de bliver koblet på ved næste import.")
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=_("Afvis"))
+    def reject(self, request, queryset):
+        queryset.update(status=OrganisationCandidate.Status.REJECTED)
+
+    def save_model(self, request, obj, form, change):
+        # Choosing an organisation for a new candidate merges the name into it as an alias.
+        if obj.organisation and obj.status == OrganisationCandidate.Status.NEW:
+            obj.status = OrganisationCandidate.Status.MERGED
+        if obj.status == OrganisationCandidate.Status.MERGED and obj.organisation:
+            if obj.name not in obj.organisation.all_names():
+                obj.organisation.aliases.append(obj.name)
+                obj.organisation.save()
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,127 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from minutes.models import (
+    AgendaItem,
+    Amount,
+    Decision,
+    FollowUp,
+    ImportRun,
+    Meeting,
+    OrganisationMention,
+    SourceDocument,
+)
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "meeting", "encoding", "size", "imported_at"]
+    list_filter = ["encoding", "imported_at"]
+    search_fields = ["file_name", "sha256"]
+    readonly_fields = [f.name for f in SourceDocument._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # documents come in through import_referater only
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+
+
+class MentionInline(admin.TabularInline):
+    model = OrganisationMention
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class AmountInline(admin.TabularInline):
+    model = Amount
+    extra = 0
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["committee", "municipality", "date", "kind", "item_count"]
+    list_filter = ["kind", "date", "committee__municipality"]
+    search_fields = ["committee__name", "committee__municipality__name", "title", "location"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["committee"]
+    readonly_fields = ["source", "source_text"]
+    list_select_related = ["committee__municipality"]
+
+    @admin.display(description=_("kommune"), ordering="committee__municipality__name")
+    def municipality(self, obj):
+        return obj.committee.municipality
+
+    @admin.display(description=_("punkter"))
+    def item_count(self, obj):
+        return obj.items.count()
+
+    @admin.display(description=_("kildetekst"))
+    def source_text(self, obj):
+        return obj.source.text
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "item_type", "closed", "case_number"]
+    list_filter = ["closed", "item_type", "meeting__committee__municipality", "meeting__date"]
+    search_fields = ["title", "case_number", "meeting__committee__name"]
+    list_select_related = ["meeting__committee__municipality"]
+    raw_id_fields = ["meeting"]
+    inlines = [DecisionInline, MentionInline, AmountInline, FollowUpInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["item", "body", "date", "outcome"]
+    list_filter = ["outcome", "date"]
+    search_fields = ["body", "text", "item__title"]
+    raw_id_fields = ["item"]
+
+
+@admin.register(OrganisationMention)
+class OrganisationMentionAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "item"]
+    list_filter = ["organisation"]
+    search_fields = ["organisation__name", "sentence", "item__title"]
+    raw_id_fields = ["item"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["period", "due_end", "item"]
+    list_filter = ["due_end"]
+    search_fields = ["sentence", "item__title"]
+    raw_id_fields = ["item"]
+
+
+@admin.register(Amount)
+class AmountAdmin(admin.ModelAdmin):
+    list_display = ["text", "kroner", "item"]
+    search_fields = ["text", "sentence", "item__title"]
+    raw_id_fields = ["item"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "user", "dry_run", "documents_read", "error_count"]
+    list_filter = ["dry_run", "started_at"]
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+    @admin.display(description=_("filer"))
+    def documents_read(self, obj):
+        return obj.counts.get("files_read", 0)
+
+    @admin.display(description=_("fejl"))
+    def error_count(self, obj):
+        return len(obj.errors)
+
+    def has_add_permission(self, request):
+        return False

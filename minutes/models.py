@@ -1,0 +1,235 @@
+"""What happened: source documents, meetings, agenda items, decisions and what they mention.
+
+The shape follows OParl where it fits: a meeting has agenda items, an item's
+number is a string ("10.1") and its order an integer, and one item can carry
+decisions by several bodies (a committee recommends, the council decides).
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Committee, Organisation
+
+
+class SourceDocument(models.Model):
+    """A referat file exactly as received, decoded to text; never changed after import."""
+
+    file_name = models.CharField(_("filnavn"), max_length=500)
+    sha256 = models.CharField(_("sha256"), max_length=64, unique=True, help_text=_("Af de rå bytes."))
+    text = models.TextField(_("tekst"), help_text=_("Hele den afkodede tekst, som modtaget."))
+    encoding = models.CharField(_("tegnsæt"), max_length=40)
+    size = models.PositiveIntegerField(_("størrelse (bytes)"), default=0)
+    imported_at = models.DateTimeField(_("importeret"), auto_now_add=True)
+    meeting = models.ForeignKey(
+        "Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="sources",
+        help_text=_("Mødet dokumentet beskriver; også tidligere versioner bevares."),
+    )
+    import_run = models.ForeignKey(
+        "ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("kildedokument")
+        verbose_name_plural = _("kildedokumenter")
+
+    def __str__(self):
+        return self.file_name
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        REFERAT = "referat", _("Referat")
+        DAGSORDEN = "dagsorden", _("Dagsorden")
+        NOTAT = "notat", _("Notat")
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField(_("dato"))
+    start_time = models.TimeField(_("starttidspunkt"), null=True, blank=True)
+    end_time = models.TimeField(_("sluttidspunkt"), null=True, blank=True)
+    location = models.CharField(_("mødested"), max_length=300, blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.REFERAT)
+    title = models.CharField(_("titel"), max_length=500, blank=True, help_text=_("Overskrift på et notat."))
+    participants = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name=_("deltagere"))
+    absent = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name=_("fraværende"))
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, related_name="current_for", verbose_name=_("kilde"),
+        help_text=_("Den version af dokumentet mødets punkter kommer fra."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "committee__name"]
+        verbose_name = _("møde")
+        verbose_name_plural = _("møder")
+        constraints = [
+            # The identity of a meeting: a later version (the referat after the dagsorden) replaces it.
+            models.UniqueConstraint(fields=["committee", "date"], name="meeting_unique_per_committee_and_date"),
+        ]
+        indexes = [models.Index(fields=["-date"], name="meeting_date_desc")]
+
+    def __str__(self):
+        return f"{self.committee.name} {self.date:%d.%m.%Y}"
+
+    def get_absolute_url(self):
+        return reverse("minutes:meeting", args=[self.pk])
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The items `user` may see: closed items only with the view_closed_item permission."""
+        if user is not None and user.has_perm("minutes.view_closed_item"):
+            return self
+        return self.filter(closed=False)
+
+
+class AgendaItem(models.Model):
+    class ItemType(models.TextChoices):
+        BESLUTNING = "B", _("Beslutning")
+        ORIENTERING = "O", _("Orientering")
+        DROEFTELSE = "D", _("Drøftelse")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    # Null, not "", for a note without numbered items: the spec's JSON says number may be null.
+    number = models.CharField(  # noqa: DJ001
+        _("nummer"), max_length=20, null=True, blank=True, help_text=_('Som trykt, fx "6" eller "10.1".')
+    )
+    order = models.PositiveIntegerField(_("rækkefølge"))
+    title = models.CharField(_("titel"), max_length=1000)
+    item_type = models.CharField(  # noqa: DJ001 - null like the spec JSON: no type printed
+        _("punkttype"), max_length=1, choices=ItemType.choices, null=True, blank=True
+    )
+    case_number = models.CharField(_("sagsnummer"), max_length=60, blank=True)
+    closed = models.BooleanField(_("lukket punkt"), default=False)
+    sections = models.JSONField(
+        _("afsnit"), default=list, blank=True,
+        help_text=_('Afsnittene i kildens rækkefølge: [{"heading": …, "text": …}].'),
+    )
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        verbose_name = _("dagsordenspunkt")
+        verbose_name_plural = _("dagsordenspunkter")
+        permissions = [("view_closed_item", _("Kan se lukkede punkter"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], condition=Q(number__isnull=False), name="item_unique_number_per_meeting"
+            ),
+            models.UniqueConstraint(fields=["meeting", "order"], name="item_unique_order_per_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+    def get_absolute_url(self):
+        return reverse("minutes:item", args=[self.pk])
+
+    def section(self, heading: str) -> str:
+        return "\n\n".join(s["text"] for s in self.sections if s["heading"] == heading and s["text"])
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Godkendt")
+    RECOMMENDED = "recommended", _("Anbefalet")
+    NOTED = "noted", _("Taget til efterretning")
+    DISCUSSED = "discussed", _("Drøftet")
+    REJECTED = "rejected", _("Afvist")
+    POSTPONED = "postponed", _("Udsat")
+    OTHER = "other", _("Andet")
+
+
+class Decision(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    body = models.CharField(_("besluttende organ"), max_length=200, blank=True)
+    date = models.DateField(_("dato"), null=True, blank=True)
+    text = models.TextField(_("beslutning"), blank=True)
+    outcome = models.CharField(_("udfald"), max_length=12, choices=Outcome.choices, default=Outcome.OTHER)
+    absent = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name=_("fraværende"))
+
+    class Meta:
+        ordering = ["item", "order"]
+        verbose_name = _("beslutning")
+        verbose_name_plural = _("beslutninger")
+
+    def __str__(self):
+        return f"{self.body} {self.date or ''}: {self.get_outcome_display()}"
+
+
+class OrganisationMention(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="mentions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="mentions")
+    sentence = models.TextField(_("sætning"))
+
+    class Meta:
+        verbose_name = _("omtale af organisation")
+        verbose_name_plural = _("omtaler af organisationer")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "organisation"], name="mention_unique_per_item_and_organisation"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} i {self.item}"
+
+
+class FollowUp(models.Model):
+    """A promise in an item to come back to the subject ("status i foråret 2025")."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="follow_ups")
+    sentence = models.TextField(_("sætning"))
+    period = models.CharField(_("periode"), max_length=100, help_text=_('Som skrevet, fx "foråret 2025".'))
+    due_start = models.DateField(_("tidligst"), null=True, blank=True)
+    due_end = models.DateField(_("senest"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_end"]
+        verbose_name = _("lovet opfølgning")
+        verbose_name_plural = _("lovede opfølgninger")
+
+    def __str__(self):
+        return f"{self.period}: {self.item}"
+
+
+class Amount(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="amounts")
+    text = models.CharField(_("som skrevet"), max_length=100)
+    kroner = models.DecimalField(_("kroner"), max_digits=16, decimal_places=2)
+    sentence = models.TextField(_("sætning"), blank=True)
+
+    class Meta:
+        ordering = ["item", "-kroner"]
+        verbose_name = _("beløb")
+        verbose_name_plural = _("beløb")
+
+    def __str__(self):
+        return self.text
+
+
+class ImportRun(models.Model):
+    started_at = models.DateTimeField(_("startet"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    user = models.CharField(_("bruger"), max_length=150, blank=True, help_text=_("Systembrugeren der kørte importen."))
+    django_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    arguments = models.JSONField(_("argumenter"), default=list)
+    dry_run = models.BooleanField(_("prøvekørsel"), default=False)
+    counts = models.JSONField(_("tal"), default=dict)
+    warnings = models.JSONField(_("advarsler"), default=list)
+    errors = models.JSONField(_("fejl"), default=list)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("importkørsel")
+        verbose_name_plural = _("importkørsler")
+
+    def __str__(self):
+        return f"Import {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.errors

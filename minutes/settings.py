@@ -1,0 +1,158 @@
+"""Settings for Referatsøg, driven by environment variables.
+
+Development works with no variables at all: DEBUG is on, a throw-away secret
+key is used and an embedded PostgreSQL is started in MINUTES_DATA_DIR. With
+DJANGO_DEBUG=0 (production) a real DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS
+are required, and a bad value of any variable stops start-up with its name.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from environs import Env, EnvError
+from marshmallow.validate import Range
+
+from minutes import embedded_db
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = Env()
+
+
+def _env(reader, name, **kwargs):
+    """Read one variable; a bad value becomes ImproperlyConfigured naming the variable."""
+    try:
+        return reader(name, **kwargs)
+    except EnvError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+
+
+DEBUG = _env(env.bool, "DJANGO_DEBUG", default=True)
+
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+SECRET_KEY = _env(env.str, "DJANGO_SECRET_KEY", default="") or (_DEV_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production). "
+        'Make one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+
+ALLOWED_HOSTS = _env(env.list, "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names when DJANGO_DEBUG is off.")
+
+PORT = _env(env.int, "PORT", default=8000, validate=Range(min=1, max=65535))
+MINUTES_DATA_DIR = Path(_env(env.path, "MINUTES_DATA_DIR", default=BASE_DIR / ".data")).expanduser()
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.postgres",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_filters",
+    "minutes",
+    "committees",
+    "search",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "minutes.urls"
+WSGI_APPLICATION = "minutes.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database: DATABASE_URL, or the embedded server -------------------------
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": _env(env.dj_db_url, "DATABASE_URL", conn_max_age=60)}
+    DATABASE_MODE = "external"
+else:
+    try:
+        _embedded = embedded_db.ensure_running(MINUTES_DATA_DIR)
+    except embedded_db.EmbeddedDatabaseError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", **_embedded}}
+    DATABASE_MODE = "embedded"
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://…); no other database is supported.")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Language and time ---------------------------------------------------------
+LANGUAGE_CODE = "da"
+LANGUAGES = [("da", "Dansk"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Copenhagen"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files: whitenoise, compressed and with hashed names ---------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- Security (production) ----------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _env(env.bool, "DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = _env(env.int, "DJANGO_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": _env(env.str, "DJANGO_LOG_LEVEL", default="WARNING")},
+}
