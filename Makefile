@@ -31,7 +31,8 @@ install: $(STAMP)
 
 fixtures: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata municipalities
+	$(BIN)/python manage.py loaddata municipalities organisations
+	$(BIN)/python manage.py import_referater fixtures/referater
 
 run: fixtures
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

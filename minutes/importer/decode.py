@@ -1,0 +1,72 @@
+"""Bytes to text: detect the encoding, refuse binaries, keep every character.
+
+The decoded text is stored exactly as received (CRLF, BOM-less, non-breaking
+spaces and all). Readers work on `reading_lines(text)`, a normalised copy.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from charset_normalizer import from_bytes
+
+
+class DecodeError(ValueError):
+    """The bytes are not a text document; the message is meant for the admin."""
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+# Encodings Danish publishing systems actually produce; charset-normalizer
+# chooses among them when the bytes are not valid UTF-8.
+_WESTERN = ["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850", "utf_16", "utf_32"]
+
+
+def decode(data: bytes) -> Decoded:
+    if not data.strip():
+        raise DecodeError("filen er tom; eksportér referatet igen")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Decoded(data[3:].decode("utf-8", errors="strict"), "utf-8-sig")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Decoded(data.decode("utf-16"), "utf-16")
+    if b"\x00" in data:
+        raise DecodeError("filen er binær (indeholder NUL-bytes), ikke tekst; gem referatet som .txt")
+    try:
+        text = data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        best = from_bytes(data, cp_isolation=_WESTERN).best()
+        if best is None:
+            raise DecodeError("tegnsættet kan ikke genkendes; gem referatet som UTF-8") from None
+        encoding = best.encoding
+        text = str(best)
+    if _control_ratio(text) > 0.05:
+        raise DecodeError("filen ligner ikke tekst (for mange kontroltegn); gem referatet som .txt")
+    warnings = []
+    if encoding not in ("utf-8", "ascii"):
+        warnings.append(f"tegnsæt {encoding} (ikke UTF-8) blev genkendt og omsat")
+    return Decoded(text, encoding, warnings)
+
+
+def _control_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f\v")
+    return controls / len(text)
+
+
+_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
+def reading_lines(text: str) -> list[str]:
+    """Lines for the readers: any line ending, no-break and odd spaces as plain spaces,
+    invisible characters dropped, trailing spaces cut. Leading spaces are kept: an
+    indented "1. at …" is a list entry, not an item heading."""
+    text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
+    return [line.rstrip() for line in re.split(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85", text)]

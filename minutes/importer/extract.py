@@ -1,0 +1,164 @@
+"""Facts inside free text: decision outcomes, amounts in kroner, promised follow-ups."""
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from minutes.importer.dates import MONTHS
+
+# --- Outcomes ------------------------------------------------------------------------
+# Order matters only for reading; every category is tested and a mix becomes "other".
+_OUTCOME_PATTERNS = {
+    "rejected": [
+        r"\bafvis(?:t|er|es)\b", r"\bforkast(?:et|er|es)\b", r"\bikke (?:godkendt|tiltrådt|vedtaget|anbefalet)\b",
+        r"\b(?:godkendes|anbefales|tiltrædes|imødekommes) ikke\b", r"\bkan ikke (?:godkende|anbefale|tiltræde)\b",
+        r"\bfaldt\b", r"\bnedstemt\b",
+    ],
+    "postponed": [r"\budsat\b", r"\budsætter\b", r"\budsættes\b", r"\budskud(?:t|es)\b", r"\bgenoptages\b"],
+    "recommended": [
+        r"\banbefal(?:es|er|et)\b", r"\bindstilles? til (?:godkendelse|byrådet|kommunalbestyrelsen)\b",
+        r"\bmed anbefaling\b", r"\boversendes\b",
+    ],
+    "noted": [
+        r"\btil efterretning\b", r"\btil orientering\b", r"\borientering(?:en)? (?:blev )?taget\b",
+        r"\btaget til\b", r"\bingen bemærkninger\b", r"\borienteret\b",
+    ],
+    "discussed": [r"\bdrøftet\b", r"\bdrøftede\b", r"\bdrøftelse(?:n)? (?:blev )?gennemført\b", r"\bdrøfter\b"],
+    "approved": [
+        r"\bgodkend(?:t|te|er|es)\b", r"\btiltr(?:ådt|æder|ædes)\b", r"\bvedta(?:get|ger|ges)\b",
+        r"\bfølger indstillingen\b", r"\bindstillingen (?:blev )?(?:fulgt|godkendt)\b", r"\bbevilg(?:et|er|es)\b",
+    ],
+}
+_COMPILED = {k: [re.compile(p, re.IGNORECASE) for p in v] for k, v in _OUTCOME_PATTERNS.items()}
+
+
+def classify_outcome(text: str) -> str:
+    """approved / recommended / noted / discussed / rejected / postponed / other."""
+    text = " ".join(text.split())
+    if not text:
+        return "other"
+    found = {name for name, patterns in _COMPILED.items() if any(p.search(text) for p in patterns)}
+    if "rejected" in found:
+        # "ikke godkendt" also matched "godkendt"; a rejection stands unless other outcomes remain
+        found -= {"approved", "recommended"}
+    if {"recommended", "approved"} <= found:
+        found.discard("approved")  # "Anbefales godkendt": the body recommends approval
+    if {"noted", "discussed"} <= found:
+        found.discard("discussed")  # "drøftede og tog orienteringen til efterretning"
+    return found.pop() if len(found) == 1 else "other"
+
+
+# --- Amounts -------------------------------------------------------------------------
+_AMOUNT = re.compile(
+    r"(?<![\d.,])(?P<number>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<decimals>\d{1,2}))?"
+    r"\s*(?P<scale>mio\.?|mill\.?|millioner|million|mia\.?|mrd\.?|milliarder|t\.?\s?kr\.?|tusind)?"
+    r"\s*(?P<currency>kr\b\.?|kroner\b|dkk\b)",
+    re.IGNORECASE,
+)
+_SCALES = {"mio": 10**6, "mill": 10**6, "millioner": 10**6, "million": 10**6, "mia": 10**9, "mrd": 10**9,
+           "milliarder": 10**9, "tusind": 10**3}
+
+
+@dataclass
+class FoundAmount:
+    text: str
+    kroner: Decimal
+
+
+def find_amounts(text: str) -> list[FoundAmount]:
+    found = []
+    for match in _AMOUNT.finditer(text):
+        try:
+            value = Decimal(match["number"].replace(".", "") + "." + (match["decimals"] or "0"))
+        except InvalidOperation:
+            continue
+        scale = (match["scale"] or "").lower().rstrip(".").replace(" ", "")
+        if scale.startswith("t") and scale != "tusind":
+            value *= 1000  # "1.500 t.kr."
+        elif scale:
+            value *= _SCALES.get(scale, 1)
+        if value > 0:
+            found.append(FoundAmount(match.group().strip(), value))
+    return found
+
+
+# --- Follow-ups -----------------------------------------------------------------------
+_SEASONS = {"foråret": (3, 5), "sommeren": (6, 8), "efteråret": (9, 11), "vinteren": (1, 2),
+            "forår": (3, 5), "sommer": (6, 8), "efterår": (9, 11), "vinter": (1, 2)}
+_MONTH_NAMES = "|".join(m for m in MONTHS if len(m) > 3 and MONTHS[m] and m not in (
+    "january", "february", "march", "june", "july", "october"))
+_ORDINAL = {"1.": 1, "første": 1, "2.": 2, "andet": 2, "anden": 2, "3.": 3, "tredje": 3, "4.": 4, "fjerde": 4}
+_PERIOD = re.compile(
+    rf"(?P<season>foråret|sommeren|efteråret|vinteren|forår|sommer|efterår|vinter)\s+(?P<sy>20\d\d)"
+    rf"|(?P<part>primo|medio|ultimo|starten af|slutningen af|udgangen af)?\s*(?P<month>{_MONTH_NAMES})\s+(?P<my>20\d\d)"
+    rf"|(?P<q>1\.|2\.|3\.|4\.|første|andet|tredje|fjerde)\s+kvartal\s+(?P<qy>20\d\d)"
+    rf"|(?P<h>1\.|2\.|første|andet|anden)\s+halvår\s+(?P<hy>20\d\d)"
+    rf"|(?:inden\s+)?(?:udgangen|slutningen)\s+af\s+(?P<ey>20\d\d)",
+    re.IGNORECASE,
+)
+_PROMISE = re.compile(
+    r"\b(?:status|orienter(?:es|ing|et)|forelægge(?:s|lse)?|evaluering(?:en)?|evalueres|opfølgning|"
+    r"ser frem til|vende(?:r)? tilbage|afrapporter(?:ing|es)|genoptage(?:s|lse)|tilbage til udvalget|"
+    r"præsenteres|fremlægges|drøftes igen|ny sag)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class FoundFollowUp:
+    sentence: str
+    period: str
+    due_start: datetime.date
+    due_end: datetime.date
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_range(match: re.Match) -> tuple[datetime.date, datetime.date]:
+    if match["season"]:
+        first, last = _SEASONS[match["season"].lower()]
+        year = int(match["sy"])
+        return datetime.date(year, first, 1), _month_end(year, last)
+    if match["month"]:
+        year, month = int(match["my"]), MONTHS[match["month"].lower()]
+        part = (match["part"] or "").lower()
+        if part in ("primo", "starten af"):
+            return datetime.date(year, month, 1), datetime.date(year, month, 10)
+        if part in ("ultimo", "slutningen af", "udgangen af"):
+            return datetime.date(year, month, 20), _month_end(year, month)
+        return datetime.date(year, month, 1), _month_end(year, month)
+    if match["q"]:
+        year, quarter = int(match["qy"]), _ORDINAL[match["q"].lower()]
+        return datetime.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+    if match["h"]:
+        year, half = int(match["hy"]), _ORDINAL[match["h"].lower()]
+        return datetime.date(year, 6 * half - 5, 1), _month_end(year, 6 * half)
+    year = int(match["ey"])
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, roughly: split after . ! ? before a capital, and at line breaks."""
+    parts = []
+    for paragraph in re.split(r"\n+", text):
+        parts.extend(re.split(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"“”»])", paragraph.strip()))
+    return [p.strip(" •-–") for p in parts if p.strip(" •-–")]
+
+
+def find_follow_ups(text: str, after: datetime.date | None) -> list[FoundFollowUp]:
+    """Sentences promising to come back to the subject in a named period after the meeting."""
+    found = []
+    for sentence in split_sentences(text):
+        if not _PROMISE.search(sentence):
+            continue
+        for match in _PERIOD.finditer(sentence):
+            start, end = period_range(match)
+            if after is not None and end <= after:
+                continue  # a period already past at the meeting is history, not a promise
+            found.append(FoundFollowUp(sentence, " ".join(match.group().split()), start, end))
+            break
+    return found
