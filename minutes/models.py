@@ -56,6 +56,10 @@ class Meeting(models.Model):
     title = models.CharField(_("titel"), max_length=500, blank=True, help_text=_("Overskrift på et notat."))
     participants = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name=_("deltagere"))
     absent = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name=_("fraværende"))
+    header = models.JSONField(
+        _("øvrige oplysninger"), default=dict, blank=True,
+        help_text=_('Andre felter fra referatets top, som trykt, fx "Referat publiceret".'),
+    )
     source = models.ForeignKey(
         SourceDocument, on_delete=models.PROTECT, related_name="current_for", verbose_name=_("kilde"),
         help_text=_("Den version af dokumentet mødets punkter kommer fra."),
@@ -109,6 +113,7 @@ class AgendaItem(models.Model):
         _("afsnit"), default=list, blank=True,
         help_text=_('Afsnittene i kildens rækkefølge: [{"heading": …, "text": …}].'),
     )
+    metadata = models.JSONField(_("øvrige oplysninger"), default=dict, blank=True)
 
     objects = AgendaItemQuerySet.as_manager()
 

@@ -43,14 +43,32 @@ def decode(data: bytes) -> Decoded:
         best = from_bytes(data, cp_isolation=_WESTERN).best()
         if best is None:
             raise DecodeError("tegnsættet kan ikke genkendes; gem referatet som UTF-8") from None
-        encoding = best.encoding
-        text = str(best)
+        encoding, text = _most_danish(data, best.encoding, str(best))
     if _control_ratio(text) > 0.05:
         raise DecodeError("filen ligner ikke tekst (for mange kontroltegn); gem referatet som .txt")
     warnings = []
     if encoding not in ("utf-8", "ascii"):
         warnings.append(f"tegnsæt {encoding} (ikke UTF-8) blev genkendt og omsat")
     return Decoded(text, encoding, warnings)
+
+
+_DANISH = re.compile(r"[æøåÆØÅéÉüÜöÖäÄ]")
+_UNLIKELY = re.compile(r"[\x80-\x9f¦µ‗±÷¤¬\u2500-\u257f]")
+
+
+def _most_danish(data: bytes, detected: str, text: str) -> tuple[str, str]:
+    """On short texts several code pages fit; the one that spells Danish letters wins
+    (æ is 0xE6 in Windows-1252 but µ in the DOS code page 850)."""
+    best = (len(_DANISH.findall(text)) - 3 * len(_UNLIKELY.findall(text)), detected, text)
+    for encoding in ("cp1252", "iso8859_15"):
+        try:
+            candidate = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = len(_DANISH.findall(candidate)) - 3 * len(_UNLIKELY.findall(candidate))
+        if score > best[0]:
+            best = (score, encoding, candidate)
+    return best[1], best[2]
 
 
 def _control_ratio(text: str) -> float:

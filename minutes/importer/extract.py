@@ -53,7 +53,7 @@ def classify_outcome(text: str) -> str:
 # --- Amounts -------------------------------------------------------------------------
 _AMOUNT = re.compile(
     r"(?<![\d.,])(?P<number>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<decimals>\d{1,2}))?"
-    r"\s*(?P<scale>mio\.?|mill\.?|millioner|million|mia\.?|mrd\.?|milliarder|t\.?\s?kr\.?|tusind)?"
+    r"\s*(?P<scale>mio\.?|mill\.?|millioner|million|mia\.?|mrd\.?|milliarder|tusind|t\.)?"
     r"\s*(?P<currency>kr\b\.?|kroner\b|dkk\b)",
     re.IGNORECASE,
 )
@@ -74,8 +74,8 @@ def find_amounts(text: str) -> list[FoundAmount]:
             value = Decimal(match["number"].replace(".", "") + "." + (match["decimals"] or "0"))
         except InvalidOperation:
             continue
-        scale = (match["scale"] or "").lower().rstrip(".").replace(" ", "")
-        if scale.startswith("t") and scale != "tusind":
+        scale = (match["scale"] or "").lower().rstrip(".")
+        if scale == "t":
             value *= 1000  # "1.500 t.kr."
         elif scale:
             value *= _SCALES.get(scale, 1)

@@ -438,7 +438,7 @@ def read_note(lines: list[str]) -> ParsedItem:
             text = _paragraphs(buffer)
             if text or heading:
                 sections.append((heading or title or "Tekst", text))
-            heading = _clean_heading(match["text"])
+            heading = _clean_heading(match["text"]).rstrip(":").strip()
             title = title or heading
             buffer = []
             continue
@@ -551,6 +551,9 @@ def read(text: str, context: Context) -> tuple[ParsedMeeting, list[str]]:
         attach_facts(item, context, meeting_date)
     if header.text:
         header.other["Tekst"] = "\n".join(header.text)
+    absent = header.absent or list(dict.fromkeys(
+        name for d in decisions if _fold(d.body) == _fold(committee) for name in d.absent
+    ))
     if kind == "referat" and items and not decisions and items[0].number is not None:
         warnings.append("referatet har ingen beslutninger")
     return (
@@ -564,7 +567,7 @@ def read(text: str, context: Context) -> tuple[ParsedMeeting, list[str]]:
             location=header.location,
             title=title,
             participants=header.participants,
-            absent=header.absent,
+            absent=absent,
             header=header.other,
             items=items,
         ),

@@ -79,7 +79,7 @@ def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = 
     fields = dict(
         start_time=parsed.start_time, end_time=parsed.end_time, location=parsed.location[:300],
         kind=parsed.kind, title=parsed.title[:500], participants=parsed.participants, absent=parsed.absent,
-        source=source,
+        header=parsed.header, source=source,
     )
     if meeting is None:
         meeting = Meeting.objects.create(committee=committee, date=parsed.date, **fields)
@@ -95,7 +95,7 @@ def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = 
         AgendaItem(
             meeting=meeting, number=p.number, order=order, title=p.title[:1000], item_type=p.item_type,
             case_number=(p.case_number or "")[:60], closed=p.closed,
-            sections=[{"heading": h, "text": t} for h, t in p.sections],
+            sections=[{"heading": h, "text": t} for h, t in p.sections], metadata=p.metadata,
         )
         for order, p in enumerate(parsed.items, start=1)
     ])

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             user=getpass.getuser(), arguments=sys.argv[1:], dry_run=False
         )
         counts = dict.fromkeys(
-            ["files_read", CREATED, UPDATED, UNCHANGED, "items", "decisions", "organisations", "warnings", "errors"], 0
+            ["files_read", "read", CREATED, UPDATED, UNCHANGED, "items", "decisions", "organisations", "warnings", "errors"], 0
         )
         documents: list[ParsedDocument] = [ParsedDocument(path=p, status="error", error=e) for p, e in problems]
         warnings, errors = [], [d.error for d in documents]
@@ -118,8 +118,13 @@ class Command(BaseCommand):
                     return ParsedDocument(path=label, sha256=sha256, size=len(data)), {
                         "status": UNCHANGED, "items": 0, "decisions": 0, "organisations": 0}
             document = parse_bytes(label, data, context)
-            if document.status == "error" or dry_run:
-                return document, {"status": "read", "items": 0, "decisions": 0, "organisations": 0}
+            if document.status == "error":
+                return document, {}
+            if dry_run:
+                items = document.meeting.items
+                return document, {"status": "read", "items": len(items),
+                                  "decisions": sum(len(i.decisions) for i in items),
+                                  "organisations": sum(len(i.mentions) for i in items)}
             result = store(document, run, force=options["force"])
             document.warnings.extend(result.warnings)
             return document, {"status": result.status, "items": result.items, "decisions": result.decisions,

@@ -1,0 +1,239 @@
+"""import_referater through call_command, then the database is checked."""
+
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+
+from minutes.models import AgendaItem, Decision, ImportRun, Meeting, OrganisationMention, SourceDocument
+
+DATA = Path(__file__).parent / "data" / "importer"
+VIBORG = DATA / "viborg_style_beskaeftigelsesudvalget_2022-05-10" / "in.txt"
+SEED_000 = DATA / "seed_000_a83da0ddfa1c06be" / "in.txt"
+SEEDS = Path(__file__).parent.parent / "fixtures" / "referater"
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args, stdin: bytes | None = None):
+    """(exit code, stdout, stderr) of the command."""
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
+    try:
+        call_command("import_referater", *map(str, args), stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        sys.stdin = old_stdin
+    return code, out.getvalue(), err.getvalue()
+
+
+def dry_run_json(*args, stdin=None):
+    code, out, _ = run(*args, "--dry-run", "--json", stdin=stdin)
+    return code, json.loads(out)
+
+
+def database_counts():
+    return (SourceDocument.objects.count(), Meeting.objects.count(), AgendaItem.objects.count(),
+            Decision.objects.count(), ImportRun.objects.count())
+
+
+def test_dry_run_json_follows_the_contract_and_writes_nothing():
+    before = database_counts()
+    code, result = dry_run_json(SEEDS)
+    assert code == 0
+    assert database_counts() == before
+    assert len(result["documents"]) == 4
+    document = next(d for d in result["documents"] if d["path"].endswith("001_d0c576a446f40b59.txt"))
+    assert set(document) >= {"path", "status", "error", "warnings", "meeting"}
+    assert (document["status"], document["error"]) == ("ok", None)
+    meeting = document["meeting"]
+    assert set(meeting) >= {"municipality", "committee", "date", "kind", "absent", "items"}
+    assert (meeting["municipality"], meeting["date"], meeting["kind"]) == ("Slagelse", "2024-01-15", "referat")
+    item = meeting["items"][2]
+    assert set(item) >= {"number", "title", "item_type", "case_number", "closed", "sections", "decisions",
+                         "organisations", "organisation_candidates"}
+    assert item["number"] == "3" and item["title"] == "Indgået aftale om social investering"
+    assert list(item["sections"])[:3] == ["Kompetence", "Beslutningstema", "Indstilling"]
+    assert item["decisions"][0] == {
+        "body": "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget", "date": "2024-01-15",
+        "text": "At 1. Taget til orientering.", "outcome": "noted", "absent": [],
+    }
+    assert item["organisations"] == ["Den Sociale Investeringsfond", "Sundinvest"]
+
+
+def test_import_stores_everything_and_records_the_run():
+    code, out, err = run(SEEDS)
+    assert code == 0, err
+    assert Meeting.objects.count() == 4
+    assert AgendaItem.objects.filter(meeting__committee__municipality__name="Fredericia").count() == 10
+    code_of_care = OrganisationMention.objects.filter(organisation__name="Code of Care")
+    assert {m.item.meeting.committee.municipality.name for m in code_of_care} == {
+        "Slagelse", "Fredericia", "Vesthimmerland"}
+    item = AgendaItem.objects.get(meeting__date="2024-03-07", number="6")
+    assert item.amounts.get().kroner == 317000
+    assert item.follow_ups.get().period == "foråret 2025"
+    assert str(item.follow_ups.get().due_end) == "2025-05-31"
+    import_run = ImportRun.objects.get()
+    assert import_run.counts["created"] == 4 and import_run.counts["files_read"] == 4
+    assert import_run.errors == []
+    assert "Møder oprettet" in out
+
+
+def test_reimport_is_idempotent():
+    run(SEEDS)
+    before = database_counts()[:4]
+    code, out, _ = run(SEEDS)
+    assert code == 0
+    assert database_counts()[:4] == before
+    assert ImportRun.objects.first().counts["unchanged"] == 4
+
+
+def test_windows_1252_with_crlf_reads_like_utf8(tmp_path):
+    text = VIBORG.read_text(encoding="utf-8")
+    legacy = tmp_path / "viborg-cp1252.txt"
+    legacy.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    _, utf8 = dry_run_json(VIBORG)
+    _, cp1252 = dry_run_json(legacy)
+    assert cp1252["documents"][0]["encoding"] == "cp1252"
+    assert cp1252["documents"][0]["meeting"] == utf8["documents"][0]["meeting"]
+    run(legacy)
+    assert SourceDocument.objects.get().text == text.replace("\n", "\r\n")  # stored exactly as received
+
+
+def test_bom_and_non_breaking_spaces_read_like_plain_utf8(tmp_path):
+    text = SEED_000.read_text(encoding="utf-8")
+    variant = tmp_path / "seed-bom.txt"
+    variant.write_bytes(b"\xef\xbb\xbf" + text.replace("Sagsnr.: ", "Sagsnr.:\u00a0").encode("utf-8"))
+    _, plain = dry_run_json(SEED_000)
+    _, bom = dry_run_json(variant)
+    assert bom["documents"][0]["meeting"] == plain["documents"][0]["meeting"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "filen er tom"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binær"),
+        ("Kære alle. Husk kaffe til fredag.\n".encode(), "ingen mødestruktur"),
+        ("Økonomiudvalget – Referat – 3. marts 2024\n\n1. Godkendelse af dagsorden (B)\n\nBeslutning\n\nGodkendt.\n"
+         .encode(), "kan ikke afgøre kommunen; angiv --municipality"),
+    ],
+    ids=["empty", "binary", "no-structure", "unknown-municipality"],
+)
+def test_bad_files_fail_with_a_plain_message_and_the_others_still_import(tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    good = tmp_path / "good.txt"
+    shutil.copy(VIBORG, good)
+    code, _, err = run(bad, good)
+    assert code == 1
+    assert f"{bad}: " in err and message in err
+    assert "Traceback" not in err
+    assert [s.file_name for s in SourceDocument.objects.all()] == [str(good)]
+    assert ImportRun.objects.get().errors == [err.strip().removeprefix("fejl: ")]
+
+
+def test_missing_path_fails_that_path_only(tmp_path):
+    code, _, err = run(tmp_path / "findes-ikke.txt", VIBORG)
+    assert code == 1
+    assert "findes-ikke.txt: filen findes ikke" in err
+    assert Meeting.objects.count() == 1
+
+
+def test_a_database_failure_mid_document_leaves_nothing_of_it(tmp_path, monkeypatch):
+    files = []
+    for name in ("a", "b", "c"):
+        copy = tmp_path / f"{name}.txt"
+        files.append(copy)
+    shutil.copy(SEED_000, files[0])
+    shutil.copy(DATA / "seed_002_43e0d7d8ce61521b" / "in.txt", files[1])
+    shutil.copy(VIBORG, files[2])
+    original = Decision.objects.bulk_create
+
+    def fail_for_fredericia(objs, *args, **kwargs):
+        if objs and objs[0].item.meeting.committee.municipality.name == "Fredericia":
+            raise DatabaseError("simulated disk full")
+        return original(objs, *args, **kwargs)
+
+    monkeypatch.setattr(Decision.objects, "bulk_create", fail_for_fredericia)
+    code, _, err = run(*files)
+    assert code == 1
+    assert "b.txt: databasen afviste dokumentet" in err
+    assert sorted(m.committee.municipality.name for m in Meeting.objects.all()) == ["Slagelse", "Viborg"]
+    assert not SourceDocument.objects.filter(file_name=str(files[1])).exists()
+    assert not AgendaItem.objects.filter(meeting__committee__municipality__name="Fredericia").exists()
+
+
+def test_municipality_option_names_the_municipality(tmp_path):
+    anonymous = tmp_path / "oekonomi.txt"
+    anonymous.write_text("Økonomiudvalget – Referat – 3. marts 2024\n\n1. Godkendelse af dagsorden (B)\n\n"
+                         "Beslutning\n\nGodkendt.\n")
+    code, _, err = run(anonymous, "--municipality", "Vesthimmerlands Kommune")
+    assert code == 0, err
+    meeting = Meeting.objects.get()
+    assert (meeting.committee.municipality.name, meeting.committee.name) == ("Vesthimmerland", "Økonomiudvalget")
+    assert meeting.items.get().decisions.get().outcome == "approved"
+
+
+def test_unknown_municipality_option_is_a_usage_error():
+    with pytest.raises(CommandError) as raised:
+        call_command("import_referater", str(VIBORG), "--municipality", "Atlantis")
+    assert raised.value.returncode == 2
+    assert Meeting.objects.count() == 0
+
+
+def test_reads_one_document_from_standard_input():
+    code, result = dry_run_json("-", stdin=VIBORG.read_bytes())
+    assert code == 0
+    assert result["documents"][0]["path"] == "<stdin>"
+    assert result["documents"][0]["meeting"]["municipality"] == "Viborg"
+
+
+def test_a_new_version_replaces_the_items_and_keeps_the_old_source(tmp_path):
+    run(VIBORG)
+    first_source = Meeting.objects.get().source
+    changed = tmp_path / "viborg-rettet.txt"
+    changed.write_text(VIBORG.read_text().replace("Taget til efterretning.", "Udsat til næste møde."))
+    code, _, _ = run(changed)
+    assert code == 0
+    assert ImportRun.objects.first().counts["updated"] == 1
+    meeting = Meeting.objects.get()
+    assert meeting.source != first_source
+    assert set(meeting.sources.all()) == {first_source, meeting.source}
+    assert meeting.items.count() == 3
+    assert meeting.items.get(number="3").decisions.get().outcome == "postponed"
+    assert AgendaItem.objects.count() == 3
+
+
+def test_an_agenda_arriving_after_its_minutes_does_not_replace_them(tmp_path):
+    run(VIBORG)
+    agenda = tmp_path / "dagsorden.txt"
+    text = VIBORG.read_text().replace("Referat\n", "Dagsorden\n", 1)
+    agenda.write_text("\n".join(line for line in text.splitlines() if not line.startswith(("Beslutning", "Godkendt",
+                      "Indstillingen blev", "Taget til"))))
+    code, _, err = run(agenda)
+    assert code == 0
+    assert "referatet er bevaret" in err
+    meeting = Meeting.objects.get()
+    assert meeting.kind == "referat"
+    assert meeting.sources.count() == 2
+    assert Decision.objects.count() == 3
+
+
+def test_force_reads_an_imported_file_again():
+    run(VIBORG)
+    Decision.objects.all().delete()
+    code, _, _ = run(VIBORG, "--force")
+    assert code == 0
+    assert Decision.objects.count() == 3
+    assert SourceDocument.objects.count() == 1
