@@ -128,7 +128,8 @@ def test_a_recommendation_list_entry_is_not_a_title():
 @pytest.mark.parametrize(
     ("line", "body", "date"),
     [
-        ("Beslutning i Udvalget for Voksne og Handicap den 02-11-2023", "Udvalget for Voksne og Handicap", "02-11-2023"),
+        ("Beslutning i Udvalget for Voksne og Handicap den 02-11-2023",
+         "Udvalget for Voksne og Handicap", "02-11-2023"),
         ("Beslutning i Erhvervs-, Beskæftigelses- og Uddannelsesudvalget den 7. marts 2024",
          "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget", "7. marts 2024"),
         ("Beslutning", None, None),

@@ -39,8 +39,8 @@ def structural(line: str) -> bool:
 
 
 def stored_words(meeting: Meeting) -> set[str]:
-    parts = [meeting.committee.name, meeting.kind, meeting.location, meeting.title, *meeting.participants, *meeting.absent,
-             *meeting.header.values()]
+    parts = [meeting.committee.name, meeting.kind, meeting.location, meeting.title,
+             *meeting.participants, *meeting.absent, *meeting.header.values()]
     for item in meeting.items.all():
         parts += [item.number or "", item.title, item.case_number, *item.metadata.values()]
         for section in item.sections:

@@ -48,9 +48,8 @@ class Command(BaseCommand):
         run = None if dry_run else ImportRun.objects.create(
             user=getpass.getuser(), arguments=sys.argv[1:], dry_run=False
         )
-        counts = dict.fromkeys(
-            ["files_read", "read", CREATED, UPDATED, UNCHANGED, "items", "decisions", "organisations", "warnings", "errors"], 0
-        )
+        counts = dict.fromkeys(["files_read", "read", CREATED, UPDATED, UNCHANGED, "items", "decisions",
+                                "organisations", "warnings", "errors"], 0)
         documents: list[ParsedDocument] = [ParsedDocument(path=p, status="error", error=e) for p, e in problems]
         warnings, errors = [], [d.error for d in documents]
 
