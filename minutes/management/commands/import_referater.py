@@ -23,6 +23,7 @@ STDIN = "-"
 
 class Command(BaseCommand):
     help = "Importér referater (tekstfiler) til databasen. Hver fil gemmes helt eller slet ikke."
+    requires_migrations_checks = True
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="filer eller mapper (*.txt); - læser stdin")
@@ -65,7 +66,7 @@ class Command(BaseCommand):
                 for key in ("items", "decisions", "organisations"):
                     counts[key] += outcome[key]
             warnings.extend(f"{document.path}: {w}" for w in document.warnings)
-            progress(label, document.error or outcome.get("status", ""))
+            progress(label, (document.error or "").removeprefix(f"{label}: ") or outcome.get("status", ""))
         counts["warnings"], counts["errors"] = len(warnings), len(errors)
         elapsed = time.monotonic() - started
         counts["seconds"] = round(elapsed, 3)
@@ -132,7 +133,8 @@ class Command(BaseCommand):
             if options.get("traceback"):
                 traceback.print_exc()
             return ParsedDocument(path=label, status="error",
-                                  error=f"{label}: databasen afviste dokumentet ({exc}); intet fra filen er gemt"), {}
+                                  error=f"{label}: databasen afviste dokumentet ({' '.join(str(exc).split())}); "
+                                        "intet fra filen er gemt"), {}
         except Exception as exc:  # a reader bug must not stop the other files
             if options.get("traceback"):
                 traceback.print_exc()
