@@ -7,12 +7,15 @@ decisions by several bodies (a committee recommends, the council decides).
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee, Organisation
+from committees.models import Committee, Municipality, Organisation
 
 
 class SourceDocument(models.Model):
@@ -84,6 +87,25 @@ class Meeting(models.Model):
 
 
 class AgendaItemQuerySet(models.QuerySet):
+    def search(self, query: str = "", *, user=None, sort: str = "relevance", date_from=None, date_to=None,
+               **facets):
+        """Items matching a Danish web-search query, visible to `user` (anonymous if None), ranked.
+
+        `facets` are lists of values: municipality, committee, year, item_type, outcome,
+        organisation. An empty query browses everything, newest first.
+        """
+        from search.engine import apply
+        from search.filters import filter_items
+        from search.query import parse
+
+        queryset = self.visible_to(user)
+        if date_from:
+            queryset = queryset.filter(date__gte=date_from)
+        if date_to:
+            queryset = queryset.filter(date__lte=date_to)
+        queryset = filter_items(queryset, {k: list(v) for k, v in facets.items()})
+        return apply(queryset, parse(query), sort)
+
     def visible_to(self, user):
         """The items `user` may see: closed items only with the view_closed_item permission."""
         if user is not None and user.has_perm("minutes.view_closed_item"):
@@ -115,6 +137,23 @@ class AgendaItem(models.Model):
     )
     metadata = models.JSONField(_("øvrige oplysninger"), default=dict, blank=True)
 
+    # Copied from the meeting and its decisions at import, so search filters, facets
+    # and sorting read one table.
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("dato"))
+    outcome = models.CharField(_("udfald"), max_length=12, blank=True, help_text=_("Den sidste besluttings udfald."))
+
+    # The Danish analysis (search/danish.py) writes every lexeme at its word's position;
+    # the database turns that into the weighted vector it indexes, so the vector can
+    # never disagree with the stored document.
+    search_document = models.TextField(blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=Cast("search_document", SearchVectorField()),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
     objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
@@ -128,12 +167,37 @@ class AgendaItem(models.Model):
             ),
             models.UniqueConstraint(fields=["meeting", "order"], name="item_unique_order_per_meeting"),
         ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="item_search_vector"),
+            models.Index(fields=["-date", "-id"], name="item_date_desc"),
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.title}" if self.number else self.title
 
+    def save(self, *args, **kwargs):
+        if self.meeting_id and not self.committee_id:
+            self.committee_id = self.meeting.committee_id
+            self.municipality_id = self.meeting.committee.municipality_id
+            self.date = self.meeting.date
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("minutes:item", args=[self.pk])
+
+    def reindex(self) -> None:
+        """Recompute the search document from the stored item, its decisions and mentions."""
+        from search.index import document_for
+
+        decisions = list(self.decisions.order_by("order"))
+        self.outcome = decisions[-1].outcome if decisions else ""
+        names = [n for m in self.mentions.select_related("organisation") for n in m.organisation.all_names()]
+        self.search_document = document_for(
+            title=self.title, sections=self.sections, decisions=[d.text for d in decisions],
+            organisation_names=names, committee=self.committee.name, municipality=self.municipality.name,
+            case_number=self.case_number,
+        )
+        AgendaItem.objects.filter(pk=self.pk).update(outcome=self.outcome, search_document=self.search_document)
 
     def section(self, heading: str) -> str:
         return "\n\n".join(s["text"] for s in self.sections if s["heading"] == heading and s["text"])

@@ -1,5 +1,8 @@
 """Shared test set-up: the test database lives on the same PostgreSQL as development."""
 
+import io
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -9,6 +12,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # Municipalities arrive with the migrations; the organisation registry is a fixture.
     with django_db_blocker.unblock():
         call_command("loaddata", "organisations", verbosity=0)
+
+
+CORPUS = sorted((Path(__file__).parent / "data" / "importer").glob("*/in.txt"))
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """The seeds and format examples, imported once for a module's tests (each test still rolls back)."""
+    with django_db_blocker.unblock():
+        call_command("import_referater", *map(str, CORPUS), stdout=io.StringIO(), stderr=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        from committees.models import Committee, OrganisationCandidate
+        from minutes.models import ImportRun, Meeting, SourceDocument
+        from search.models import Word
+
+        Meeting.objects.all().delete()
+        SourceDocument.objects.all().delete()
+        for model in (Committee, OrganisationCandidate, ImportRun, Word):
+            model.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,8 @@ from minutes.models import (
     OrganisationMention,
     SourceDocument,
 )
+from search.index import document_for
+from search.vocabulary import count_words
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -91,15 +93,11 @@ def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = 
     source.meeting = meeting
     source.save(update_fields=["meeting"])
 
+    organisation_names = {o.name: o.all_names() for o in Organisation.objects.all()}
     items = AgendaItem.objects.bulk_create([
-        AgendaItem(
-            meeting=meeting, number=p.number, order=order, title=p.title[:1000], item_type=p.item_type,
-            case_number=(p.case_number or "")[:60], closed=p.closed,
-            sections=[{"heading": h, "text": t} for h, t in p.sections], metadata=p.metadata,
-        )
-        for order, p in enumerate(parsed.items, start=1)
+        _agenda_item(meeting, order, p, organisation_names) for order, p in enumerate(parsed.items, start=1)
     ])
-    organisation_ids = dict(Organisation.objects.values_list("name", "id"))
+    organisation_ids = {name: id_ for name, id_ in Organisation.objects.values_list("name", "id")}
     decisions, mentions, follow_ups, amounts = [], [], [], []
     for item, p in zip(items, parsed.items, strict=True):
         decisions += [
@@ -121,9 +119,28 @@ def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = 
     FollowUp.objects.bulk_create(follow_ups)
     Amount.objects.bulk_create(amounts)
     _record_candidates(parsed)
+    # Only open items feed the suggestion vocabulary: a closed item's words must not surface.
+    count_words(f"{p.title}\n" + "\n".join(t for _, t in p.sections) for p in parsed.items if not p.closed)
 
     result.items, result.decisions, result.organisations = len(items), len(decisions), len(mentions)
     return result
+
+
+def _agenda_item(meeting: Meeting, order: int, parsed, organisation_names: dict[str, list[str]]) -> AgendaItem:
+    sections = [{"heading": h, "text": t} for h, t in parsed.sections]
+    committee = meeting.committee
+    return AgendaItem(
+        meeting=meeting, number=parsed.number, order=order, title=parsed.title[:1000], item_type=parsed.item_type,
+        case_number=(parsed.case_number or "")[:60], closed=parsed.closed, sections=sections,
+        metadata=parsed.metadata, municipality_id=committee.municipality_id, committee=committee, date=meeting.date,
+        outcome=parsed.decisions[-1].outcome if parsed.decisions else "",
+        search_document=document_for(
+            title=parsed.title, sections=sections, decisions=[d.text for d in parsed.decisions],
+            organisation_names=[n for m in parsed.mentions for n in organisation_names.get(m.organisation, [])],
+            committee=committee.name, municipality=committee.municipality.name,
+            case_number=parsed.case_number or "",
+        ),
+    )
 
 
 def _record_candidates(parsed) -> None:

@@ -1,0 +1,179 @@
+"""Danish words as the search index sees them.
+
+Each surface word is indexed under several lexemes at the same position:
+
+- the word itself, lower-cased, with look-alike letters folded;
+- its lemma (simplemma), so "indsats", "indsatsen" and "indsatser" meet at
+  "indsats", and "lønnet"/"lønnede" at "lønne";
+- the parts of a compound, found against a Danish lexicon (wordfreq's Danish
+  list) with the linking letters -s- and -e- undone: "integrationsindsatsen"
+  also gives "integration" and "indsats", "kontanthjælpsmodtagere" gives
+  "kontanthjælp", "kontant", "hjælp" and "modtager";
+- for a hyphenated word, the joined form and each piece ("Arne-pensionen" is
+  also "arnepensionen", "arne" and "pension");
+- for a suspended hyphen ("kontanthjælps- og integrationsområdet"), the
+  completed compound ("kontanthjælpsområdet").
+
+A query word is looked up as itself or its lemma, never split: "kontanthjælp"
+must find "kontanthjælpsmodtagere", not every text with "kontant" and "hjælp".
+"""
+
+import functools
+import re
+
+from search.lookalikes import fold_lookalikes
+
+WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*-?", re.UNICODE)
+MIN_COMPOUND = 7
+# Three-letter words that commonly stand in Danish compounds ("fleksjob", "studietur").
+SHORT_PARTS = frozenset(
+    "job tur sag dag råd lov mål tid hus vej liv løn bil bus fag syn ung år mad vin tog fly kør".split()
+)
+MAX_PARTS_DEPTH = 3
+
+
+@functools.cache
+def _lexicon() -> frozenset[str]:
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list("da", 200_000))
+
+
+@functools.cache
+def lemma(word: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="da").casefold()
+
+
+@functools.cache
+def _is_dictionary_form(word: str) -> bool:
+    import simplemma
+
+    return simplemma.is_known(word, lang="da")
+
+
+def _known(word: str, min_length: int) -> bool:
+    if len(word) < min_length:
+        return False
+    if len(word) == 3:
+        return word in SHORT_PARTS
+    lexicon = _lexicon()
+    return word in lexicon or (_is_dictionary_form(word) and lemma(word) in lexicon)
+
+
+def _left_forms(left: str) -> list[str]:
+    """A compound's modifier with its linking letter undone first: "integrations" → "integration"."""
+    forms = []
+    if left.endswith("s") and len(left) > 4:
+        forms += [left[:-1], left[:-1] + "e"]
+    forms.append(left)
+    if left.endswith("e") and len(left) > 4:
+        forms.append(left[:-1])
+    return forms
+
+
+@functools.cache
+def split_compound(word: str) -> tuple[str, str] | None:
+    """(modifier, head) of a compound, or None. Known words split only into long parts."""
+    if len(word) < MIN_COMPOUND or not word.isalpha():
+        return None
+    lexicon = _lexicon()
+    min_part = 5 if (word in lexicon or lemma(word) in lexicon) else 3
+    best = None
+    for cut in range(min_part, len(word) - min_part + 1):
+        left, right = word[:cut], word[cut:]
+        if not _known(right, min_part):
+            continue
+        for form in _left_forms(left):
+            if _known(form, min_part) or (len(form) >= MIN_COMPOUND and split_compound(form)):
+                score = (min(len(form), len(right)), len(right))
+                if best is None or score > best[0]:
+                    best = (score, form, right)
+                break
+    return (best[1], best[2]) if best else None
+
+
+@functools.cache
+def compound_parts(word: str, depth: int = 0) -> frozenset[str]:
+    """Every part of a compound, parts of parts included, as lemmas."""
+    if depth >= MAX_PARTS_DEPTH:
+        return frozenset()
+    split = split_compound(word)
+    if split is None:
+        return frozenset()
+    left, right = split
+    parts = {left, lemma(left), right, lemma(right)}
+    return frozenset(parts) | compound_parts(left, depth + 1) | compound_parts(right, depth + 1)
+
+
+def normalise(word: str) -> str:
+    return fold_lookalikes(word).casefold().replace("’", "'")
+
+
+@functools.lru_cache(maxsize=500_000)
+def index_lexemes(word: str) -> frozenset[str]:
+    """All lexemes one surface word is indexed under."""
+    word = normalise(word).strip("-'")
+    if not word:
+        return frozenset()
+    lexemes = {word, lemma(word)}
+    pieces = re.split(r"[-']", word)
+    if len(pieces) > 1:
+        joined = "".join(pieces)
+        lexemes |= {joined, lemma(joined)}
+        for piece in pieces:
+            if piece:
+                lexemes |= {piece, lemma(piece)} | compound_parts(piece) | compound_parts(lemma(piece))
+        lexemes |= compound_parts(joined) | compound_parts(lemma(joined))
+    else:
+        lexemes |= compound_parts(word) | compound_parts(lemma(word))
+    return frozenset(lexeme for lexeme in lexemes if lexeme)
+
+
+@functools.lru_cache(maxsize=100_000)
+def query_lexemes(word: str) -> frozenset[str]:
+    """The lexemes a query word matches: itself and its lemma (hyphens joined)."""
+    word = normalise(word).strip("-'")
+    joined = re.sub(r"[-']", "", word)
+    return frozenset(w for w in {word, lemma(word), joined, lemma(joined)} if w)
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a text in order; a suspended hyphen is completed from the compound it shares a head with."""
+    words = [m.group() for m in WORD.finditer(text)]
+    completed = []
+    for n, word in enumerate(words):
+        if word.endswith("-") and len(word) > 2:
+            # "kontanthjælps- og integrationsområdet": borrow the head of the next full compound.
+            following = next((w for w in words[n + 1:n + 4] if not w.endswith("-") and w.casefold() not in
+                              ("og", "eller", "samt")), None)
+            split = split_compound(normalise(following)) if following else None
+            word = word[:-1] + split[1] if split else word[:-1]
+        completed.append(word)
+    return completed
+
+
+def tsvector_literal(fields: list[tuple[str, str]]) -> str:
+    """A tsvector in PostgreSQL's text form: every lexeme of a word at that word's position.
+
+    `fields` are (text, weight) pairs; a gap of positions between fields keeps a
+    phrase from matching across two fields.
+    """
+    positions: dict[str, list[str]] = {}
+    position = 1
+    for text, weight in fields:
+        for word in tokens(text):
+            if position > 16383:
+                break
+            for lexeme in index_lexemes(word):
+                positions.setdefault(lexeme, []).append(f"{position}{weight}")
+            position += 1
+        position += 10
+    parts = []
+    for lexeme, places in positions.items():
+        if len(lexeme.encode()) > 2000:
+            continue
+        quoted = lexeme.replace("\\", "\\\\").replace("'", "''")
+        parts.append(f"'{quoted}':{','.join(places[:256])}")
+    return " ".join(parts)

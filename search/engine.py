@@ -1,0 +1,224 @@
+"""Search on the agenda item queryset: matching, ranking, facets, snippets, suggestions."""
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import BooleanField, Count, F, FloatField, Func, Q, Value
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from search.danish import WORD, index_lexemes, normalise
+from search.query import ParsedQuery, parse
+
+# Weights for D, C, B, A (PostgreSQL's order): title and organisations count most.
+RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
+RANK_NORMALISATION = 1  # divide by 1 + log(document length)
+SORTS = {"relevance": _("Relevans"), "newest": _("Nyeste først"), "oldest": _("Ældste først")}
+SNIPPET_WORDS = 36
+
+
+class TsQuery(Func):
+    """A tsquery from its text form; the text comes from search.query and is always well formed."""
+
+    template = "%(expressions)s::tsquery"
+    output_field = FloatField()  # never selected; only used inside other expressions
+
+
+class Matches(Func):
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+class TitleMatches(Func):
+    template = "ts_filter(%(expressions)s, '{a}')"
+    arg_joiner = ") @@ ("
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        vector, query = (compiler.compile(e) for e in self.source_expressions)
+        return f"(ts_filter({vector[0]}, '{{a}}') @@ {query[0]})", [*vector[1], *query[1]]
+
+
+class Rank(Func):
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra):
+        vector, query = (compiler.compile(e) for e in self.source_expressions)
+        sql = f"ts_rank('{RANK_WEIGHTS}', {vector[0]}, {query[0]}, {RANK_NORMALISATION})"
+        return sql, [*vector[1], *query[1]]
+
+
+def apply(queryset, parsed: ParsedQuery, sort: str = "relevance"):
+    """Filter `queryset` to the query's matches and order it."""
+    if parsed.empty:
+        order = ["date", "id"] if sort == "oldest" else ["-date", "-id"]
+        return queryset.order_by(*order)
+    tsquery = TsQuery(Value(parsed.tsquery()))
+    queryset = queryset.filter(Matches(F("search_vector"), tsquery)).annotate(
+        rank=Rank(F("search_vector"), tsquery), title_match=TitleMatches(F("search_vector"), tsquery)
+    )
+    if sort == "newest":
+        return queryset.order_by("-date", "-id")
+    if sort == "oldest":
+        return queryset.order_by("date", "id")
+    return queryset.order_by(F("title_match").desc(), F("rank").desc(), "-date", "-id")
+
+
+# --- Facets ----------------------------------------------------------------------------------
+FACETS = ["municipality", "committee", "year", "item_type", "outcome", "organisation"]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "label": self.label, "count": self.count, "selected": self.selected,
+                "toggle_url": self.toggle_url}
+
+
+def toggle_url(base: str, params: dict[str, list[str]], name: str, value: str) -> str:
+    """The URL that adds `value` to filter `name`, or removes it when present; back to page 1."""
+    new = {k: list(v) for k, v in params.items() if k != "page" and v}
+    values = new.setdefault(name, [])
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    query = urlencode([(k, v) for k, vs in new.items() for v in vs])
+    return f"{base}?{query}" if query else base
+
+
+def facet_counts(queryset, selected: dict[str, list[str]], base: str, params: dict[str, list[str]]):
+    """Counts per value of each facet on the filtered `queryset`; selected values stay at zero."""
+    from committees.models import Committee, Municipality, Organisation
+    from minutes.models import AgendaItem, Outcome
+
+    plain = queryset.order_by()
+    rows = {
+        "municipality": plain.values("municipality").annotate(n=Count("id")),
+        "committee": plain.values("committee").annotate(n=Count("id")),
+        "year": plain.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")),
+        "item_type": plain.exclude(item_type=None).values("item_type").annotate(n=Count("id")),
+        "outcome": plain.exclude(outcome="").values("outcome").annotate(n=Count("id")),
+        "organisation": plain.filter(mentions__isnull=False).values("mentions__organisation")
+        .annotate(n=Count("id", distinct=True)),
+    }
+    counts = {
+        "municipality": {r["municipality"]: r["n"] for r in rows["municipality"]},
+        "committee": {r["committee"]: r["n"] for r in rows["committee"]},
+        "year": {str(r["year"]): r["n"] for r in rows["year"]},
+        "item_type": {r["item_type"]: r["n"] for r in rows["item_type"]},
+        "outcome": {r["outcome"]: r["n"] for r in rows["outcome"]},
+        "organisation": {r["mentions__organisation"]: r["n"] for r in rows["organisation"]},
+    }
+    municipalities = Municipality.objects.filter(
+        Q(pk__in=counts["municipality"]) | Q(name__in=selected.get("municipality", [])))
+    committees = Committee.objects.filter(
+        Q(pk__in=counts["committee"]) | Q(pk__in=[v for v in selected.get("committee", []) if v.isdigit()])
+    ).select_related("municipality")
+    organisations = Organisation.objects.filter(
+        Q(pk__in=counts["organisation"]) | Q(slug__in=selected.get("organisation", [])))
+    labelled = {
+        "municipality": [(m.name, m.name, counts["municipality"].get(m.pk, 0)) for m in municipalities],
+        "committee": [(str(c.pk), f"{c.name} ({c.municipality.name})", counts["committee"].get(c.pk, 0))
+                      for c in committees],
+        "year": [(y, y, n) for y, n in counts["year"].items()]
+        + [(y, y, 0) for y in selected.get("year", []) if y not in counts["year"] and y.isdigit()],
+        "item_type": [(t, str(AgendaItem.ItemType(t).label), counts["item_type"].get(t, 0))
+                      for t in AgendaItem.ItemType.values
+                      if t in counts["item_type"] or t in selected.get("item_type", [])],
+        "outcome": [(o, str(Outcome(o).label), counts["outcome"].get(o, 0)) for o in Outcome.values
+                    if o in counts["outcome"] or o in selected.get("outcome", [])],
+        "organisation": [(o.slug, o.name, counts["organisation"].get(o.pk, 0)) for o in organisations],
+    }
+    facets = {}
+    for name in FACETS:
+        values = [
+            FacetValue(value, label, count, value in selected.get(name, []), toggle_url(base, params, name, value))
+            for value, label, count in labelled[name]
+        ]
+        if name == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        else:
+            values.sort(key=lambda v: (-v.count, v.label))
+        facets[name] = values
+    return facets
+
+
+# --- Snippets ----------------------------------------------------------------------------------
+def snippet(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS) -> str:
+    """Escaped HTML: the passage with the most hits, hits in <mark>. Computed only for rows shown."""
+    matches = list(WORD.finditer(text))
+    if not matches:
+        return ""
+    wanted = parsed.positive_lexemes()
+    hits = [n for n, m in enumerate(matches) if wanted and index_lexemes(m.group()) & wanted]
+    if hits:
+        # the window of `words` words holding the most hits
+        best_start, best = 0, -1
+        for first in hits:
+            start = max(0, first - 4)
+            score = sum(1 for h in hits if start <= h < start + words)
+            if score > best:
+                best_start, best = start, score
+        start = best_start
+    else:
+        start = 0
+    end = min(len(matches), start + words)
+    hit_set = set(hits)
+    out, cursor = [], matches[start].start()
+    for n in range(start, end):
+        match = matches[n]
+        out.append(html.escape(text[cursor:match.start()]))
+        word = html.escape(match.group())
+        out.append(f"<mark>{word}</mark>" if n in hit_set else word)
+        cursor = match.end()
+    passage = " ".join("".join(out).split())
+    return ("… " if start > 0 else "") + passage + (" …" if end < len(matches) else "")
+
+
+# --- Suggestions -------------------------------------------------------------------------------
+SUGGEST_BELOW = 3
+SIMILARITY = 0.3
+
+
+def suggestion(parsed: ParsedQuery, count: int) -> str | None:
+    """A corrected query when the query finds little and has words the index has never seen."""
+    if parsed.empty or count >= SUGGEST_BELOW:
+        return None
+    words = parsed.words()[:10]
+    keys = [normalise(w) for w in words]
+    from search.models import Word
+
+    known = set(Word.objects.filter(word__in=keys).values_list("word", flat=True))
+    replacements = {}
+    with connection.cursor() as cursor:
+        for word, key in zip(words, keys, strict=True):
+            if key in known or len(key) < 3 or key.isdigit():
+                continue
+            cursor.execute(
+                "SELECT display FROM search_word WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, count DESC LIMIT 1",
+                [key, key],
+            )
+            row = cursor.fetchone()
+            if row:
+                replacements[word] = row[0]
+    if not replacements:
+        return None
+    corrected = parsed.text
+    for word, better in replacements.items():
+        corrected = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", better, corrected)
+    return corrected if corrected != parsed.text else None
+
+
+__all__ = ["FACETS", "SORTS", "apply", "facet_counts", "parse", "snippet", "suggestion", "toggle_url"]

@@ -1,0 +1,146 @@
+"""The search filters, shared by the search page, the API, the feed and the CSV export.
+
+Every parameter is validated here; unknown parameters and unknown values are
+dropped, never errors, and lists and lengths are bounded.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from search.engine import SORTS
+from search.query import clean
+
+MAX_VALUES = 20
+MAX_VALUE_LENGTH = 200
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 500
+
+
+class ValuesField(forms.Field):
+    """Repeated parameters (?municipality=A&municipality=B) as a bounded list of strings."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        cleaned = []
+        for item in values[:MAX_VALUES]:
+            text = "".join(ch for ch in str(item) if ch.isprintable()).strip()[:MAX_VALUE_LENGTH]
+            if text and text not in cleaned:
+                cleaned.append(text)
+        return cleaned
+
+
+class ValuesFilter(django_filters.Filter):
+    field_class = ValuesField
+
+    def filter(self, qs, value):
+        return qs  # applied together in SearchFilterSet.filter_queryset
+
+
+class TolerantDateField(forms.DateField):
+    """A date, or nothing: a bad or absurd date is dropped, not an error."""
+
+    def clean(self, value):
+        try:
+            date = super().clean(value)
+        except forms.ValidationError:
+            return None
+        if date and not (datetime.date(1900, 1, 1) <= date <= datetime.date(2200, 1, 1)):
+            return None
+        return date
+
+
+class TolerantDateFilter(django_filters.DateFilter):
+    field_class = TolerantDateField
+
+
+class QueryField(forms.CharField):
+    """The search box: control characters removed and the length bounded, never rejected."""
+
+    default_validators = []
+
+    def to_python(self, value):
+        return clean(super().to_python(value) if value else "")
+
+    def run_validators(self, value):
+        pass
+
+
+class QueryFilter(django_filters.CharFilter):
+    field_class = QueryField
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    q = QueryFilter(method="no_op")
+    municipality = ValuesFilter()
+    committee = ValuesFilter()
+    year = ValuesFilter()
+    item_type = ValuesFilter()
+    outcome = ValuesFilter()
+    organisation = ValuesFilter()
+    date_from = TolerantDateFilter(field_name="date", lookup_expr="gte")
+    date_to = TolerantDateFilter(field_name="date", lookup_expr="lte")
+    sort = django_filters.CharFilter(method="no_op", max_length=20)
+
+    FACETS = ["municipality", "committee", "year", "item_type", "outcome", "organisation"]
+
+    def no_op(self, queryset, name, value):
+        return queryset  # q and sort are applied by the search itself
+
+    def selected(self) -> dict[str, list[str]]:
+        data = self.form.cleaned_data if self.is_valid() else {}
+        return {name: data.get(name) or [] for name in self.FACETS}
+
+    def filter_queryset(self, queryset):
+        cleaned = self.form.cleaned_data
+        queryset = super().filter_queryset(queryset)
+        return filter_items(queryset, {name: cleaned.get(name) or [] for name in self.FACETS})
+
+    @property
+    def query(self) -> str:
+        return (self.form.cleaned_data.get("q") or "") if self.is_valid() else ""
+
+    @property
+    def sort_order(self) -> str:
+        value = (self.form.cleaned_data.get("sort") or "") if self.is_valid() else ""
+        return value if value in SORTS else "relevance"
+
+
+def filter_items(queryset, selected: dict[str, list[str]]):
+    """Apply facet selections: values within a facet are OR'ed, facets AND'ed; unknown values match nothing."""
+    from minutes.models import AgendaItem, Outcome
+
+    if selected.get("municipality"):
+        names = selected["municipality"]
+        queryset = queryset.filter(Q(municipality__name__in=names) | Q(municipality__slug__in=names))
+    if selected.get("committee"):
+        ids = [int(v) for v in selected["committee"] if v.isdigit() and len(v) < 10]
+        queryset = queryset.filter(committee_id__in=ids)
+    if selected.get("year"):
+        years = [int(v) for v in selected["year"] if v.isdigit() and len(v) == 4]
+        queryset = queryset.filter(date__year__in=years) if years else queryset.none()
+    if selected.get("item_type"):
+        queryset = queryset.filter(item_type__in=[v for v in selected["item_type"] if v in AgendaItem.ItemType.values])
+    if selected.get("outcome"):
+        queryset = queryset.filter(outcome__in=[v for v in selected["outcome"] if v in Outcome.values])
+    if selected.get("organisation"):
+        from minutes.models import OrganisationMention
+
+        mentioned = OrganisationMention.objects.filter(organisation__slug__in=selected["organisation"])
+        queryset = queryset.filter(id__in=mentioned.values("item_id"))
+    return queryset
+
+
+def bounded_int(value, default: int, lowest: int, highest: int) -> int:
+    try:
+        number = int(str(value)[:9])
+    except (TypeError, ValueError):
+        return default
+    return min(max(number, lowest), highest)

@@ -1,0 +1,65 @@
+"""One search request, as the page, the API, the feed and the CSV export all need it."""
+
+from dataclasses import dataclass, field
+
+from minutes.models import AgendaItem
+from search import engine
+from search.filters import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, SearchFilterSet, bounded_int
+from search.index import searchable_text
+from search.query import parse
+
+
+@dataclass
+class SearchResult:
+    query: str
+    sort: str
+    page: int
+    page_size: int
+    count: int
+    items: list
+    snippets: dict = field(default_factory=dict)
+    facets: dict = field(default_factory=dict)
+    suggestion: str | None = None
+    params: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+def request_params(request) -> dict[str, list[str]]:
+    """The known parameters of a request, as lists (URL state for toggles and links)."""
+    known = ["q", "sort", "date_from", "date_to", "page_size", *engine.FACETS]
+    return {name: [v for v in request.GET.getlist(name) if v][:20] for name in known if request.GET.getlist(name)}
+
+
+def run_search(request, base_url: str, *, with_facets: bool = True, all_results: bool = False) -> SearchResult:
+    filterset = SearchFilterSet(request.GET, queryset=AgendaItem.objects.visible_to(request.user))
+    parsed = parse(filterset.query)
+    queryset = engine.apply(filterset.qs, parsed, filterset.sort_order)
+    page_size = bounded_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    count = queryset.count()
+    pages = max(1, -(-count // page_size))
+    page = bounded_int(request.GET.get("page"), 1, 1, min(pages, MAX_PAGE))
+    rows = queryset.select_related("municipality", "committee")
+    if not all_results:
+        rows = rows[(page - 1) * page_size: page * page_size]
+    items = list(rows.prefetch_related("decisions"))
+    snippets = {
+        item.pk: engine.snippet(
+            searchable_text(item.title, item.sections, [d.text for d in item.decisions.all()])
+            if not parsed.empty else searchable_text("", item.sections, [d.text for d in item.decisions.all()]),
+            parsed,
+        )
+        for item in items
+    }
+    params = request_params(request)
+    result = SearchResult(
+        query=parsed.text, sort=filterset.sort_order, page=page, page_size=page_size, count=count, items=items,
+        snippets=snippets, params=params,
+    )
+    if with_facets:
+        result.facets = engine.facet_counts(filterset.qs if parsed.empty else queryset, filterset.selected(),
+                                            base_url, params)
+        result.suggestion = engine.suggestion(parsed, count)
+    return result

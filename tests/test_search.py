@@ -1,0 +1,256 @@
+"""Danish search over the seeds and format examples: judgments, Danish cases, syntax, facets, safety."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from minutes.models import AgendaItem
+from search.danish import index_lexemes, query_lexemes, tokens
+from search.models import Word
+from search.query import clean
+
+JUDGMENTS = json.loads((Path(__file__).parent / "data" / "relevance" / "queries.json").read_text())
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("corpus")]
+
+
+def key(item) -> str:
+    """municipality/date/number, as the judgments name items (notes have no number)."""
+    base = f"{item.municipality.name}/{item.date.isoformat()}"
+    return f"{base}/{item.number}" if item.number else base
+
+
+def found(query, **filters) -> list[str]:
+    return [key(i) for i in AgendaItem.objects.search(query, **filters).select_related("municipality")]
+
+
+@pytest.mark.parametrize("judgment", JUDGMENTS["queries"], ids=[j["q"] for j in JUDGMENTS["queries"]])
+def test_relevance_judgments(judgment):
+    top10 = found(judgment["q"])[:10]
+    for target in judgment["relevant"]:
+        assert target in top10, f"{target} not in the first 10 for {judgment['q']!r}: {top10}"
+
+
+@pytest.mark.parametrize("case", JUDGMENTS["suggestions"], ids=[c["q"] for c in JUDGMENTS["suggestions"]])
+def test_suggestion_judgments(client, case):
+    assert client.get("/api/search", {"q": case["q"]}).json()["suggestion"] == case["expect"]
+
+
+def test_misspelling_suggests_the_indexed_word(client):
+    assert client.get("/api/search", {"q": "fleksjpb"}).json()["suggestion"] == "fleksjob"
+    assert client.get("/api/search", {"q": "fleksjob"}).json()["suggestion"] is None
+
+
+# --- Danish inflection -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("variants", "lexeme"),
+    [
+        (["indsats", "indsatsen", "indsatser"], "indsats"),
+        (["lønnet", "lønnede"], "lønne"),
+        (["virksomhed", "virksomhedernes", "virksomheder"], "virksomhed"),
+    ],
+)
+def test_inflected_forms_share_a_lexeme(variants, lexeme):
+    for variant in variants:
+        assert lexeme in index_lexemes(variant), variant
+        assert lexeme in query_lexemes(variant), variant
+
+
+def test_an_inflected_query_finds_other_inflections():
+    assert "Slagelse/2024-01-15/3" in found("indsatserne")  # the text says "indsatsen", "indsatser"
+    assert set(found("lønnede")) == set(found("lønnet")) != set()
+
+
+# --- Compounds -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("compound", "part"),
+    [
+        ("integrationsindsatsen", "integration"),
+        ("kontanthjælpsmodtagere", "kontanthjælp"),
+        ("sygedagpengeindsatsen", "sygedagpenge"),
+        ("beskæftigelsesindsatsen", "beskæftigelse"),
+        ("virksomhedspraktik", "virksomhed"),
+    ],
+)
+def test_compounds_are_indexed_under_their_parts(compound, part):
+    assert part in index_lexemes(compound)
+
+
+def test_compound_parts_are_searchable():
+    assert "Vesthimmerland/2019-09-30" in found("sygedagpenge")  # "sygedagpengeindsatsen"
+    assert "Slagelse/2024-01-15/3" in found("kontanthjælp")  # "kontanthjælpsmodtagere"
+
+
+def test_common_words_are_not_split_into_fragments():
+    assert index_lexemes("virksomhed") == {"virksomhed"}
+    assert "ind" not in index_lexemes("indsatsen")
+
+
+def test_hyphenated_and_joined_forms_meet():
+    assert found("Arnepension") == found("Arne-pension") == ["Slagelse/2024-01-15/2"]
+    assert {"arnepensionen", "arnepension", "pension"} <= index_lexemes("Arne-pensionen")
+
+
+def test_suspended_hyphen_is_completed():
+    assert "kontanthjælpsområdet" in tokens("kontanthjælps- og integrationsområdet")
+    assert "Slagelse/2024-01-15/2" in found("kontanthjælpsområdet")
+
+
+# --- Aliases, look-alike letters, æ/ø/å --------------------------------------------------------------
+def test_abbreviation_finds_the_full_name_and_back():
+    with_full_name = set(found("Den Sociale Investeringsfond"))
+    assert {"Slagelse/2024-01-15/3", "Holbæk/2023-11-02/114"} <= set(found("DSI"))
+    assert set(found("DSI")) <= with_full_name
+    assert set(found("STAR")) == set(found("Styrelsen for Arbejdsmarked og Rekruttering"))
+    assert "Fredericia/2021-03-24/6" in found("STAR")  # the text says "Styrelsen for Rekruttering og Arbejdsmarked"
+
+
+def test_lookalike_letters_are_searchable():
+    assert found("hjørnestenen") == ["Vesthimmerland/2019-09-30"]  # printed with Cyrillic е, с, т
+
+
+def test_danish_letters_stay_distinct():
+    assert query_lexemes("møde").isdisjoint(query_lexemes("mode"))
+    assert query_lexemes("får").isdisjoint(query_lexemes("far"))
+    assert found("møde") != [] and set(found("mode")) != set(found("møde"))
+
+
+# --- Web search syntax ------------------------------------------------------------------------------
+def test_phrase_needs_the_words_together():
+    assert "Slagelse/2024-01-15/3" in found('"social investering"')
+    assert found('"investering social"') == []
+
+
+def test_or_widens_and_exclusion_narrows():
+    zendoo, klapjob = set(found("Zendoo")), set(found("KLAPjob"))
+    assert set(found("Zendoo OR KLAPjob")) == zendoo | klapjob
+    assert set(found("Code of Care -Fredericia")) == set(found("Code of Care")) - set(found("Fredericia"))
+
+
+def test_empty_query_browses_newest_first():
+    items = list(AgendaItem.objects.search(""))
+    assert [i.date for i in items] == sorted((i.date for i in items), reverse=True)
+    assert len(items) == AgendaItem.objects.filter(closed=False).count()
+
+
+def test_sort_orders():
+    newest = [i.date for i in AgendaItem.objects.search("beskæftigelse", sort="newest")]
+    assert newest == sorted(newest, reverse=True)
+    oldest = [i.date for i in AgendaItem.objects.search("beskæftigelse", sort="oldest")]
+    assert oldest == sorted(oldest)
+
+
+def test_title_matches_rank_first():
+    results = list(AgendaItem.objects.search("Powerjobsøgerne"))
+    assert "Powerjobsøgerne" in results[0].title
+
+
+# --- Filters and facets ---------------------------------------------------------------------------------
+def test_filters_combine():
+    assert set(found("beskæftigelse", municipality=["Fredericia"], outcome=["noted"])) == {
+        k for k in found("beskæftigelse", municipality=["Fredericia"]) if k in found("beskæftigelse", outcome=["noted"])
+    }
+    assert found("", year=["2019"]) == ["Vesthimmerland/2019-09-30"]
+    assert set(found("", organisation=["code-of-care"])) == set(found("Code of Care"))
+
+
+def test_facet_counts_add_up(client):
+    data = client.get("/api/search", {"q": "beskæftigelse"}).json()
+    for facet in ("municipality", "committee", "year"):
+        assert sum(v["count"] for v in data["facets"][facet]) == data["count"], facet
+    assert sum(v["count"] for v in data["facets"]["outcome"]) <= data["count"]
+
+
+def test_selected_value_stays_visible_at_zero(client):
+    data = client.get("/api/search", {"q": "Zendoo", "municipality": "Viborg"}).json()
+    assert data["count"] == 0
+    assert data["facets"]["municipality"] == [
+        {"value": "Viborg", "label": "Viborg", "count": 0, "selected": True, "toggle_url": "/api/search?q=Zendoo"}
+    ]
+
+
+def test_toggle_urls_add_and_remove(client):
+    data = client.get("/api/search", {"q": "handicap"}).json()
+    fredericia = next(v for v in data["facets"]["municipality"] if v["value"] == "Fredericia")
+    assert fredericia["toggle_url"] == "/api/search?q=handicap&municipality=Fredericia"
+    narrowed = client.get(fredericia["toggle_url"]).json()
+    assert {r["municipality"] for r in narrowed["results"]} == {"Fredericia"}
+
+
+# --- The API contract --------------------------------------------------------------------------------------
+def test_api_follows_the_contract(client):
+    data = client.get("/api/search", {"q": "code of care"}).json()
+    assert set(data) >= {"query", "count", "page", "results", "facets", "suggestion"}
+    assert data["query"] == "code of care" and data["page"] == 1
+    assert set(data["facets"]) == {"municipality", "committee", "year", "item_type", "outcome", "organisation"}
+    first = data["results"][0]
+    assert set(first) >= {"url", "municipality", "committee", "date", "number", "title", "snippet", "outcome"}
+    assert "<mark>Code</mark>" in " ".join(r["snippet"] for r in data["results"])
+    assert client.get(first["url"]).status_code == 200
+
+
+def test_page_size_is_capped(client):
+    data = client.get("/api/search", {"page_size": "100000"}).json()
+    assert data["page_size"] == 100
+
+
+def test_snippets_mark_inflected_and_compound_hits(client):
+    data = client.get("/api/search", {"q": "integration"}).json()
+    snippets = " ".join(r["snippet"] for r in data["results"])
+    assert "<mark>integrationsområdet</mark>" in snippets or "<mark>integrationsbehov</mark>" in snippets
+
+
+# --- Closed items ------------------------------------------------------------------------------------------
+def test_closed_items_are_invisible_to_anonymous_users(client):
+    AgendaItem.objects.filter(title="Samarbejdsaftale med Powerjobsøgerne").update(closed=True)
+    data = client.get("/api/search", {"q": "Powerjobsøgerne"}).json()
+    assert [r["municipality"] for r in data["results"]] == ["Fredericia"]
+    assert data["count"] == 1
+    assert [v["value"] for v in data["facets"]["municipality"]] == ["Fredericia"]
+    browse = client.get("/api/search", {"q": "", "page_size": 100}).json()
+    assert "Personsag" not in {r["title"] for r in browse["results"]}
+    assert browse["count"] == AgendaItem.objects.filter(closed=False).count()
+
+
+def test_words_only_in_closed_items_are_never_suggested(client):
+    # "Havnevej" is printed only in the title of Brønderslev's closed item 4.
+    assert not Word.objects.filter(word="havnevej").exists()
+    assert "Havnevej" not in (client.get("/api/search", {"q": "Havnevj"}).json()["suggestion"] or "")
+
+
+# --- Hostile input -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "query",
+    ["'; DROP TABLE minutes_agendaitem; --", "<script>alert(1)</script>", "x" * 5000, "a\x00b", '"unbalanced',
+     "((((", "!!! & | <->", "-", "OR OR OR", "\\", "æøå' :* ", "'"],
+)
+def test_hostile_queries_answer_cleanly(client, query):
+    response = client.get("/api/search", {"q": query})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["query"] == clean(query)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "-1"}, {"page": "abc"}, {"page": "99999999999999"}, {"page_size": "0"}, {"year": "99999"},
+     {"date_from": "2021-13-45"}, {"date_to": "0001-01-01"}, {"municipality": "Atlantis"}, {"committee": "x"},
+     {"outcome": "maybe"}, {"item_type": "Z"}, {"sort": "sideways"}, {"organisation": "<b>"}],
+)
+def test_hostile_parameters_answer_cleanly(client, params):
+    assert client.get("/api/search", {"q": "handicap", **params}).status_code == 200
+
+
+def test_query_count_stays_flat_as_results_grow(client, django_assert_num_queries):
+    with django_assert_num_queries(12) as few:
+        assert client.get("/api/search", {"q": "handicap", "page_size": 1}).json()["count"] >= 3
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/search", {"q": "beskæftigelse", "page_size": 100}).json()["results"]) > 10
+
+
+def test_api_sort_parameter_orders_results(client):
+    dates = [r["date"] for r in client.get("/api/search", {"q": "beskæftigelse", "sort": "oldest"}).json()["results"]]
+    assert dates == sorted(dates)
+    dates = [r["date"] for r in client.get("/api/search", {"q": "beskæftigelse", "sort": "newest"}).json()["results"]]
+    assert dates == sorted(dates, reverse=True)
