@@ -11,6 +11,7 @@ from search.models import Word
 from search.query import clean
 
 JUDGMENTS = json.loads((Path(__file__).parent / "data" / "relevance" / "queries.json").read_text())
+DANISH_CASES = json.loads((Path(__file__).parent / "data" / "relevance" / "danish_cases.json").read_text())
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("corpus")]
 
@@ -25,7 +26,10 @@ def found(query, **filters) -> list[str]:
     return [key(i) for i in AgendaItem.objects.search(query, **filters).select_related("municipality")]
 
 
-@pytest.mark.parametrize("judgment", JUDGMENTS["queries"], ids=[j["q"] for j in JUDGMENTS["queries"]])
+ALL_JUDGMENTS = JUDGMENTS["queries"] + DANISH_CASES["queries"]
+
+
+@pytest.mark.parametrize("judgment", ALL_JUDGMENTS, ids=[j["q"] for j in ALL_JUDGMENTS])
 def test_relevance_judgments(judgment):
     top10 = found(judgment["q"])[:10]
     for target in judgment["relevant"]:
