@@ -199,6 +199,12 @@ class AgendaItem(models.Model):
         )
         AgendaItem.objects.filter(pk=self.pk).update(outcome=self.outcome, search_document=self.search_document)
 
+    @property
+    def final_decision(self):
+        """The last decision (by the last body to decide), using prefetched decisions when there are any."""
+        decisions = list(self.decisions.all())
+        return decisions[-1] if decisions else None
+
     def section(self, heading: str) -> str:
         return "\n\n".join(s["text"] for s in self.sections if s["heading"] == heading and s["text"])
 

@@ -1,9 +1,16 @@
-"""Pages about meetings and agenda items. Thin: querysets do the work."""
+"""Pages about meetings, agenda items and promised follow-ups. Thin: querysets do the work."""
 
+import datetime
+
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from minutes.models import AgendaItem, Decision, Meeting
+from minutes.models import AgendaItem, Decision, FollowUp, Meeting, OrganisationMention
+from search.similar import similar_items
+
+FOLLOW_UPS_PER_PAGE = 50
 
 
 def home(request):
@@ -12,13 +19,68 @@ def home(request):
 
 
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("committee__municipality", "source"), pk=pk)
-    # Closed items are listed by number and title only, as the municipality printed them.
+    meeting = get_object_or_404(Meeting.objects.select_related("committee__municipality"), pk=pk)
+    visible = set(AgendaItem.objects.visible_to(request.user).filter(meeting=meeting).values_list("pk", flat=True))
     items = meeting.items.prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("order")))
-    return render(request, "minutes/meeting.html", {"meeting": meeting, "items": items})
+    rows = [(item, item.pk in visible) for item in items]
+    versions = meeting.sources.order_by("-imported_at").only("pk", "file_name", "imported_at")
+    return render(request, "minutes/meeting.html", {"meeting": meeting, "rows": rows, "versions": versions})
+
+
+def meeting_source(request, pk):
+    """The source document as received; withheld from the public when it carries a closed item's text."""
+    meeting = get_object_or_404(Meeting.objects.select_related("source"), pk=pk)
+    closed_content = meeting.items.filter(closed=True).exclude(sections=[], decisions__isnull=True).exists()
+    if closed_content and not request.user.has_perm("minutes.view_closed_item"):
+        return render(request, "minutes/source_withheld.html", {"meeting": meeting}, status=403)
+    return HttpResponse(meeting.source.text, content_type="text/plain; charset=utf-8")
 
 
 def item_detail(request, pk):
-    visible = AgendaItem.objects.visible_to(request.user).select_related("meeting__committee__municipality")
-    item = get_object_or_404(visible.prefetch_related("decisions", "mentions__organisation"), pk=pk)
-    return render(request, "minutes/item.html", {"item": item, "meeting": item.meeting})
+    visible = AgendaItem.objects.visible_to(request.user)
+    item = get_object_or_404(
+        visible.select_related("meeting__committee__municipality").prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("order")),
+            Prefetch("mentions", queryset=OrganisationMention.objects.select_related("organisation")),
+            "amounts", "follow_ups",
+        ),
+        pk=pk,
+    )
+    same_case = []
+    if item.case_number:
+        same_case = list(
+            visible.filter(case_number=item.case_number, municipality=item.municipality_id)
+            .exclude(pk=item.pk).select_related("committee").order_by("date")[:20]
+        )
+    return render(request, "minutes/item.html", {
+        "item": item, "meeting": item.meeting, "same_case": same_case,
+        "similar": similar_items(item, request.user),
+    })
+
+
+def follow_ups(request):
+    """Every promised follow-up; overdue ones (period passed, no later item on the subject) flagged."""
+    today = datetime.date.today()
+    visible = AgendaItem.objects.visible_to(request.user)
+    promised = (
+        FollowUp.objects.filter(item__in=visible)
+        .select_related("item__municipality", "item__committee")
+        .order_by("due_end", "item__municipality__name")
+    )
+    only = request.GET.get("status")
+    page = Paginator(promised, FOLLOW_UPS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(f, f.due_end < today and not _followed_up(f, visible)) for f in page.object_list]
+    if only == "overdue":
+        rows = [row for row in rows if row[1]]
+    return render(request, "minutes/follow_ups.html", {"page": page, "rows": rows, "today": today, "only": only})
+
+
+def _followed_up(follow_up, visible) -> bool:
+    """A later item in the same municipality on the subject: same case number or same organisation."""
+    item = follow_up.item
+    later = visible.filter(municipality=item.municipality_id, date__gt=item.date)
+    organisations = item.mentions.values("organisation")
+    on_subject = later.filter(mentions__organisation__in=organisations)
+    if item.case_number:
+        on_subject = on_subject | later.filter(case_number=item.case_number)
+    return on_subject.exists()

@@ -30,6 +30,13 @@ SHORT_PARTS = frozenset(
     "job tur sag dag råd lov mål tid hus vej liv løn bil bus fag syn ung år mad vin tog fly kør".split()
 )
 MAX_PARTS_DEPTH = 3
+# Danish function words (the Snowball list): left out where a text is turned into a subject query.
+STOPWORDS = frozenset("""
+og i jeg det at en den til er som på de med han af for ikke der var mig sig men et har om vi min havde ham
+hun nu over da fra du ud sin dem os op man hans hvor eller hvad skal selv her alle vil blev kunne ind når
+være dog noget ville jo deres efter ned skulle denne end dette mit også under have dig anden hende mine alt
+meget sit sine vor mod disse hvis din nogle hos blive mange ad bliver hendes været thi jer sådan
+""".split())
 
 
 @functools.cache

@@ -23,6 +23,10 @@ class SearchResult:
     params: dict = field(default_factory=dict)
 
     @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size + 1
+
+    @property
     def pages(self) -> int:
         return max(1, -(-self.count // self.page_size))
 
@@ -33,7 +37,8 @@ def request_params(request) -> dict[str, list[str]]:
     return {name: [v for v in request.GET.getlist(name) if v][:20] for name in known if request.GET.getlist(name)}
 
 
-def run_search(request, base_url: str, *, with_facets: bool = True, all_results: bool = False) -> SearchResult:
+def run_search(request, base_url: str, *, with_facets: bool = True, all_results: bool = False,
+               limit: int = 10_000) -> SearchResult:
     filterset = SearchFilterSet(request.GET, queryset=AgendaItem.objects.visible_to(request.user))
     parsed = parse(filterset.query)
     queryset = engine.apply(filterset.qs, parsed, filterset.sort_order)
@@ -42,10 +47,9 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     pages = max(1, -(-count // page_size))
     page = bounded_int(request.GET.get("page"), 1, 1, min(pages, MAX_PAGE))
     rows = queryset.select_related("municipality", "committee")
-    if not all_results:
-        rows = rows[(page - 1) * page_size: page * page_size]
+    rows = rows[:limit] if all_results else rows[(page - 1) * page_size: page * page_size]
     items = list(rows.prefetch_related("decisions"))
-    snippets = {
+    snippets = {} if all_results else {
         item.pk: engine.snippet(
             searchable_text(item.title, item.sections, [d.text for d in item.decisions.all()])
             if not parsed.empty else searchable_text("", item.sections, [d.text for d in item.decisions.all()]),

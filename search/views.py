@@ -1,10 +1,21 @@
-"""The JSON search API (contract: shared/spec/search-api.md)."""
+"""The search page, its Atom feed and CSV export, and the JSON API (shared/spec/search-api.md)."""
 
-from django.http import JsonResponse
+import csv
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from search.engine import SORTS
 from search.service import run_search
+
+CSV_LIMIT = 10_000
+FEED_LIMIT = 50
 
 
 def result_json(item, snippet: str) -> dict:
@@ -35,3 +46,104 @@ def api_search(request):
         "facets": {name: [v.to_json() for v in values] for name, values in result.facets.items()},
         "suggestion": result.suggestion,
     }, json_dumps_params={"ensure_ascii": False})
+
+
+def _state_query(request, drop=("page",)) -> str:
+    params = request.GET.copy()
+    for name in drop:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@require_GET
+def search_page(request):
+    result = run_search(request, reverse("search:page"))
+    state = _state_query(request)
+    page_state = _state_query(request, drop=("page",))
+    return render(request, "search/search.html", {
+        "result": result,
+        "sorts": SORTS,
+        "state": state,
+        "page_state": page_state,
+        "feed_url": reverse("search:feed") + (f"?{state}" if state else ""),
+        "csv_url": reverse("search:csv") + (f"?{state}" if state else ""),
+        "facet_titles": {
+            "municipality": _("Kommune"), "committee": _("Udvalg"), "year": _("År"),
+            "item_type": _("Punkttype"), "outcome": _("Udfald"), "organisation": _("Organisation"),
+        },
+    })
+
+
+class SearchFeed(Feed):
+    """An Atom feed of a search, newest first: follow "Code of Care" in any feed reader."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request):
+        query = request.GET.copy()
+        query["sort"] = "newest"
+        query["page_size"] = str(FEED_LIMIT)
+        query.pop("page", None)
+        request.GET = query
+        self.request = request
+        return run_search(request, reverse("search:page"), with_facets=False)
+
+    def title(self, result):
+        return _("Referatsøg: %(query)s") % {"query": result.query} if result.query else _("Referatsøg: nyeste punkter")
+
+    def link(self, result):
+        state = _state_query(self.request, drop=("page", "sort", "page_size"))
+        return reverse("search:page") + (f"?{state}" if state else "")
+
+    def subtitle(self, result):
+        return _("Dagsordenspunkter fra danske kommuners udvalg")
+
+    def items(self, result):
+        self._snippets = result.snippets
+        return result.items
+
+    def item_title(self, item):
+        return f"{item.municipality.name}, {item.committee.name}: {item.title}"
+
+    def item_description(self, item):
+        return strip_tags(self._snippets.get(item.pk, ""))
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        from datetime import datetime, time
+
+        from django.utils import timezone
+
+        return timezone.make_aware(datetime.combine(item.date, time(12)))
+
+    def item_updateddate(self, item):
+        return self.item_pubdate(item)
+
+    def item_categories(self, item):
+        return [item.municipality.name, item.committee.name]
+
+
+search_feed = SearchFeed()
+
+CSV_COLUMNS = ["kommune", "udvalg", "dato", "nummer", "titel", "punkttype", "udfald", "sagsnummer", "url"]
+
+
+@require_GET
+def search_csv(request):
+    query = request.GET.copy()
+    query["page_size"] = "100"
+    request.GET = query
+    result = run_search(request, reverse("search:page"), with_facets=False, all_results=True, limit=CSV_LIMIT)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="referatsoeg.csv"'
+    response.write("\ufeff")  # so Excel reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_COLUMNS)
+    for item in result.items:
+        writer.writerow([
+            item.municipality.name, item.committee.name, item.date.isoformat(), item.number or "", item.title,
+            item.item_type or "", item.outcome, item.case_number, request.build_absolute_uri(item.get_absolute_url()),
+        ])
+    return response
