@@ -218,3 +218,8 @@ def test_static_files_get_hashed_names(client, settings, tmp_path):
 def test_every_municipality_name_resolves_on_its_page(client):
     for municipality in Municipality.objects.filter(name__in=["København", "Vesthimmerland"]):
         assert municipality.official_name in client.get(municipality.get_absolute_url()).text
+
+
+def test_danish_first_whatever_the_browser_asks_for(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").text
+    assert '<html lang="da">' in page and ">Kommuner</a>" in page
