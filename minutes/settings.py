@@ -6,9 +6,11 @@ DJANGO_DEBUG=0 (production) a real DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS
 are required, and a bad value of any variable stops start-up with its name.
 """
 
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from environs import Env, EnvError
 from marshmallow.validate import Range
 
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "axes",
     "minutes",
     "committees",
     "search",
@@ -69,7 +72,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out clients before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 ROOT_URLCONF = "minutes.urls"
 WSGI_APPLICATION = "minutes.wsgi.application"
@@ -83,6 +96,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -136,7 +150,38 @@ STORAGES = {
     },
 }
 
+# --- Failed logins: django-axes locks a username on one client after repeated failures ---
+AXES_FAILURE_LIMIT = _env(env.int, "AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_env(env.int, "AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# --- The JSON API's rate limit per client, e.g. "120/m"; empty turns it off --------
+API_RATE_LIMIT = _env(env.str, "API_RATE_LIMIT", default="" if DEBUG else "120/m")
+# Behind a reverse proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP).
+CLIENT_IP_HEADER = _env(env.str, "DJANGO_CLIENT_IP_HEADER", default="REMOTE_ADDR")
+if CLIENT_IP_HEADER != "REMOTE_ADDR":
+    AXES_IPWARE_META_PRECEDENCE_ORDER = [CLIENT_IP_HEADER, "REMOTE_ADDR"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Security (production) ----------------------------------------------------
+# A Content-Security-Policy the pages satisfy: everything from our own host, no inline
+# script without a nonce, no framing.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
 
 from search.engine import SORTS
 from search.service import run_search
@@ -32,8 +34,21 @@ def result_json(item, snippet: str) -> dict:
     }
 
 
+def client_key(group, request) -> str:
+    """The client a rate limit counts for: its address, from the proxy's header when one is configured."""
+    return request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
+
+
 @require_GET
 def api_search(request):
+    if settings.API_RATE_LIMIT and is_ratelimited(
+        request, group="api-search", key=client_key, rate=settings.API_RATE_LIMIT, increment=True
+    ):
+        response = JsonResponse(
+            {"error": "For mange forespørgsler; vent lidt og prøv igen (too many requests)."}, status=429
+        )
+        response["Retry-After"] = "60"
+        return response
     result = run_search(request, reverse("search:api"))
     return JsonResponse({
         "query": result.query,
