@@ -114,6 +114,7 @@ def compound_parts(word: str, depth: int = 0) -> frozenset[str]:
     return frozenset(parts) | compound_parts(left, depth + 1) | compound_parts(right, depth + 1)
 
 
+@functools.lru_cache(maxsize=500_000)
 def normalise(word: str) -> str:
     return fold_lookalikes(word).casefold().replace("’", "'")
 

@@ -36,6 +36,7 @@ _SOUNDS_LIKE = {
     "η": "n", "ρ": "r", "μ": "m", "λ": "l", "δ": "d", "γ": "g", "σ": "s", "ς": "s", "π": "p", "φ": "f",
 }
 _FOREIGN = set(_LOOKS_LIKE) | set(_SOUNDS_LIKE)
+_FOREIGN_CHAR = re.compile("[" + "".join(sorted(_FOREIGN)) + "]")
 _WORD = re.compile(r"\w+")
 _LATIN = re.compile(r"[A-Za-zÆØÅæøåÄÖÜäöüÉé]")
 MAX_AMBIGUOUS = 6  # 2**6 readings at most per word
@@ -81,12 +82,12 @@ def fold_word(word: str) -> str:
 
 def fold_lookalikes(text: str) -> str:
     """`text` with every mixed-script word (Latin plus Cyrillic/Greek letters) in Latin letters."""
-    if not any(ch in _FOREIGN for ch in text):
+    if not _FOREIGN_CHAR.search(text):
         return text
 
     def fix(match: re.Match) -> str:
         word = match.group()
-        if _LATIN.search(word) and any(ch in _FOREIGN for ch in word):
+        if _LATIN.search(word) and _FOREIGN_CHAR.search(word):
             return fold_word(word)
         return word
 

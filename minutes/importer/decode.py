@@ -5,7 +5,6 @@ spaces and all). Readers work on `reading_lines(text)`, a normalised copy.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -71,11 +70,11 @@ def _most_danish(data: bytes, detected: str, text: str) -> tuple[str, str]:
     return best[1], best[2]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # control characters other than line breaks and tabs
+
+
 def _control_ratio(text: str) -> float:
-    if not text:
-        return 0.0
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f\v")
-    return controls / len(text)
+    return len(_CONTROL.findall(text)) / len(text) if text else 0.0
 
 
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")

@@ -141,12 +141,21 @@ def period_range(match: re.Match) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[ \t]+(?=[A-ZÆØÅ\"“”»])|\s*\n\s*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, roughly: breaks after . ! ? before a capital, and at line breaks."""
+    spans, start = [], 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip(" •-–")]
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences, roughly: split after . ! ? before a capital, and at line breaks."""
-    parts = []
-    for paragraph in re.split(r"\n+", text):
-        parts.extend(re.split(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"“”»])", paragraph.strip()))
-    return [p.strip(" •-–") for p in parts if p.strip(" •-–")]
+    return [text[a:b].strip(" •-–") for a, b in sentence_spans(text)]
 
 
 def find_follow_ups(text: str, after: datetime.date | None) -> list[FoundFollowUp]:

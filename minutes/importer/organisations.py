@@ -1,15 +1,21 @@
 """Find partner organisations in item text: registered names and aliases, and candidates.
 
-Abbreviations ("DSI", "KL", "STAR") match only in capitals, so "kl. 15" is no
-Kommunernes Landsforening; full names match in any case and with a genitive s
+Names are matched word by word against a dictionary of the registry's names, so
+the cost does not grow with the size of the registry. Abbreviations ("DSI",
+"KL", "STAR") match only in capitals, so "kl. 15" is no Kommunernes
+Landsforening; full names match in any case and with a genitive s
 ("Ankestyrelsens"). Text is matched after look-alike letters are folded.
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from minutes.importer.extract import split_sentences
+from minutes.importer.extract import sentence_spans
 from search.lookalikes import fold_lookalikes
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’.&][^\W_]+)*[-.]?|&")
+_GENITIVE = re.compile(r"(?:'s|’s|s)$")
 
 
 def _is_abbreviation(name: str) -> bool:
@@ -17,9 +23,8 @@ def _is_abbreviation(name: str) -> bool:
     return len(name) <= 6 and bool(letters) and all(ch.isupper() for ch in letters)
 
 
-def _name_pattern(name: str) -> str:
-    words = [re.escape(w) for w in name.split()]
-    return r"\s+".join(words)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(m.group().rstrip(".") or m.group() for m in _TOKEN.finditer(text))
 
 
 @dataclass
@@ -34,16 +39,16 @@ _CANDIDATE_PATTERNS = [
     # "Foreningen Ungekraft", "Sammenslutning af Unge Med Handicap", "Det Lokale Arbejdsmarkedsråd"
     re.compile(
         r"\b(?:Foreningen|Landsforeningen|Fonden|Sammenslutning(?:en)? af|Styrelsen for|Selskabet for|Rådet for|"
-        rf"Institut(?:tet)? for|Dansk|Danske|Det|Den)\s+{_CAP}"
-        rf"(?:\s+(?:og|for|af|med|i)\s+{_CAP}|\s+{_CAP})*"
+        rf"Institut(?:tet)? for|Dansk|Danske|Det|Den)[ \t]+{_CAP}"
+        rf"(?:[ \t]+(?:og|for|af|med|i)[ \t]+{_CAP}|[ \t]+{_CAP})*"
     ),
     # "Novo Nordisk Fonden", "Egmont Fonden", "Dansk Blindesamfund A/S"
-    re.compile(rf"\b{_CAP}(?:\s+{_CAP}){{0,3}}\s+(?:{_ORG_HEAD}|A/S|ApS|I/S)(?![\wæøå])"),
+    re.compile(rf"\b{_CAP}(?:[ \t]+{_CAP}){{0,3}}[ \t]+(?:{_ORG_HEAD}|A/S|ApS|I/S)(?![\wæøå])"),
     # After a cue: "samarbejde med Code of Care", "den socialøkonomiske virksomhed Zendoo"
     re.compile(
-        rf"(?:samarbejde med|samarbejdet med|aftale med|partnerskab med|organisationen|virksomheden|"
-        r"socialøkonomiske? virksomhed|foreningen|leverandøren)\s+[\"“”»]?"
-        rf"(?P<name>{_CAP}(?:\s+(?:of|og|for|af)\s+{_CAP}|\s+{_CAP})*)"
+        r"(?:samarbejde med|samarbejdet med|aftale med|partnerskab med|organisationen|virksomheden|"
+        r"socialøkonomiske? virksomhed|foreningen|leverandøren)[ \t]+[\"“”»]?"
+        rf"(?P<name>{_CAP}(?:[ \t]+(?:of|og|for|af)[ \t]+{_CAP}|[ \t]+{_CAP})*)"
     ),
 ]
 _NOT_ORGANISATIONS = re.compile(
@@ -57,60 +62,84 @@ _GENERIC_DET = re.compile(r"^(?:Det|Den|Dansk|Danske)\s+\S+$")
 class OrganisationMatcher:
     def __init__(self, registry: list[tuple[str, list[str]]], ignored_names: set[str] = frozenset()):
         """`registry`: (canonical name, aliases) pairs; `ignored_names`: rejected candidates."""
-        exact, folded = {}, {}
+        self._exact: dict[tuple[str, ...], str] = {}
+        self._folded: dict[tuple[str, ...], str] = {}
         for canonical, aliases in registry:
             for name in (canonical, *aliases):
-                name = " ".join(name.split())
-                if not name:
+                words = _words(name)
+                if not words:
                     continue
                 if _is_abbreviation(name):
-                    exact[name] = canonical
+                    self._exact[words] = canonical
                 else:
-                    folded[name.casefold()] = canonical
-        self._exact = exact
-        self._folded = folded
+                    self._folded[tuple(w.casefold() for w in words)] = canonical
+        # For each first word, the lengths of the names that start with it, longest first.
+        lengths: dict[str, set[int]] = {}
+        for words in [*self._exact, *self._folded]:
+            lengths.setdefault(words[0].casefold(), set()).add(len(words))
+        self._lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
         self._ignored = {n.casefold() for n in ignored_names}
-        self._pattern = None
-        alternatives = []
-        for name in sorted(folded, key=len, reverse=True):
-            alternatives.append(rf"(?i:{_name_pattern(name)})(?:s|'s|’s)?")
-        for name in sorted(exact, key=len, reverse=True):
-            alternatives.append(_name_pattern(name))
-        if alternatives:
-            self._pattern = re.compile(r"(?<![\wæøåÆØÅ])(?:" + "|".join(alternatives) + r")(?![\wæøåÆØÅ])")
+
+    def _lookup(self, words: list[str]) -> str | None:
+        """The canonical name `words` spell, also with a genitive s on the last word ("KL's", "Ankestyrelsens")."""
+        last = _GENITIVE.sub("", words[-1])
+        for exact in (tuple(words), (*words[:-1], last)):
+            if exact in self._exact:
+                return self._exact[exact]
+            folded = tuple(w.casefold() for w in exact)
+            if folded in self._folded:
+                return self._folded[folded]
+        return None
+
+    def _name_lengths(self, word: str) -> list[int]:
+        folded = word.casefold()
+        lengths = self._lengths.get(folded)
+        if lengths is None and folded.endswith("s"):
+            lengths = self._lengths.get(_GENITIVE.sub("", folded))  # a one-word name in the genitive
+        return lengths or []
+
+    def _scan(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical name) of every registered name, longest first, left to right."""
+        tokens = [(m.group().rstrip(".") or m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        words = [t[0] for t in tokens]
+        found, i = [], 0
+        while i < len(words):
+            step = 1
+            for n in self._name_lengths(words[i]):
+                canonical = self._lookup(words[i:i + n]) if i + n <= len(words) else None
+                if canonical:
+                    found.append((tokens[i][1], tokens[i + n - 1][2], canonical))
+                    step = n
+                    break
+            i += step
+        return found
 
     def _canonical(self, written: str) -> str | None:
-        written = " ".join(written.split())
-        if written in self._exact:
-            return self._exact[written]
-        key = written.casefold()
-        for candidate in (key, re.sub(r"(?:'s|’s|s)$", "", key)):
-            if candidate in self._folded:
-                return self._folded[candidate]
-        return None
+        words = list(_words(written))
+        return self._lookup(words) if words else None
 
     def find(self, text: str) -> tuple[list[Found], list[Found]]:
         """(registered organisations, candidates) in `text`, each once, with its first sentence."""
-        organisations: dict[str, Found] = {}
-        candidates: dict[str, Found] = {}
-        for sentence in split_sentences(fold_lookalikes(text)):
-            known_spans = []
-            if self._pattern is not None:
-                for match in self._pattern.finditer(sentence):
-                    canonical = self._canonical(match.group())
-                    if canonical:
-                        known_spans.append(range(match.start(), match.end()))
-                        organisations.setdefault(canonical, Found(canonical, sentence))
-            for name in self._candidates(sentence, known_spans):
-                candidates.setdefault(name.casefold(), Found(name, sentence))
-        return list(organisations.values()), list(candidates.values())
+        text = fold_lookalikes(text)
+        spans = sentence_spans(text)
+        starts = [a for a, _ in spans]
 
-    def _candidates(self, sentence: str, known_spans: list[range]):
+        def sentence_at(position: int) -> str:
+            a, b = spans[max(0, bisect.bisect_right(starts, position) - 1)]
+            return text[a:b].strip(" •-–")
+
+        organisations: dict[str, Found] = {}
+        known = self._scan(text)
+        for start, _end, canonical in known:
+            organisations.setdefault(canonical, Found(canonical, sentence_at(start)))
+        candidates: dict[str, Found] = {}
         for pattern in _CANDIDATE_PATTERNS:
-            for match in pattern.finditer(sentence):
-                start = match.start("name") if "name" in pattern.groupindex else match.start()
-                name = (match["name"] if "name" in pattern.groupindex else match.group()).strip(" \"”“»")
-                if any(start in span or span.start in range(start, start + len(name)) for span in known_spans):
+            for match in pattern.finditer(text):
+                group = "name" if "name" in pattern.groupindex else 0
+                name = match.group(group).strip(" \"”“»")
+                start = match.start(group)
+                end = start + len(name)
+                if any(s < end and start < e for s, e, _ in known):
                     continue
                 if (
                     len(name) < 3
@@ -120,4 +149,5 @@ class OrganisationMatcher:
                     or name.casefold() in self._ignored
                 ):
                     continue
-                yield name
+                candidates.setdefault(name.casefold(), Found(name, sentence_at(start)))
+        return list(organisations.values()), list(candidates.values())
