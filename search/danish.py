@@ -115,6 +115,12 @@ def compound_parts(word: str, depth: int = 0) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=500_000)
+def warm_up() -> None:
+    """Load the lexicon and the lemma dictionary now (before worker processes fork, so they share it)."""
+    _lexicon()
+    lemma("indsatsen")
+
+
 def normalise(word: str) -> str:
     return fold_lookalikes(word).casefold().replace("’", "'")
 
@@ -149,17 +155,30 @@ def query_lexemes(word: str) -> frozenset[str]:
 
 def tokens(text: str) -> list[str]:
     """Words of a text in order; a suspended hyphen is completed from the compound it shares a head with."""
-    words = [m.group() for m in WORD.finditer(text)]
-    completed = []
+    words = WORD.findall(text)
+    if "- " not in text and not text.endswith("-"):
+        return words
     for n, word in enumerate(words):
         if word.endswith("-") and len(word) > 2:
             # "kontanthjælps- og integrationsområdet": borrow the head of the next full compound.
             following = next((w for w in words[n + 1:n + 4] if not w.endswith("-") and w.casefold() not in
                               ("og", "eller", "samt")), None)
             split = split_compound(normalise(following)) if following else None
-            word = word[:-1] + split[1] if split else word[:-1]
-        completed.append(word)
-    return completed
+            words[n] = word[:-1] + split[1] if split else word[:-1]
+    return words
+
+
+_LEXEMES: dict[str, tuple[str, ...]] = {}
+_POSITIONS = [str(n) for n in range(16384)]
+
+
+def _lexemes_of(word: str) -> tuple[str, ...]:
+    lexemes = _LEXEMES.get(word)
+    if lexemes is None:
+        if len(_LEXEMES) > 1_000_000:
+            _LEXEMES.clear()
+        lexemes = _LEXEMES[word] = tuple(index_lexemes(word))
+    return lexemes
 
 
 def tsvector_literal(fields: list[tuple[str, str]]) -> str:
@@ -174,8 +193,13 @@ def tsvector_literal(fields: list[tuple[str, str]]) -> str:
         for word in tokens(text):
             if position > 16383:
                 break
-            for lexeme in index_lexemes(word):
-                positions.setdefault(lexeme, []).append(f"{position}{weight}")
+            place = _POSITIONS[position] + weight
+            for lexeme in _lexemes_of(word):
+                places = positions.get(lexeme)
+                if places is None:
+                    positions[lexeme] = [place]
+                else:
+                    places.append(place)
             position += 1
         position += 10
     parts = []

@@ -1,5 +1,6 @@
 """The word table behind "Mente du …?": every indexed word with its count."""
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 
@@ -8,26 +9,40 @@ from django.db import connection
 from search.danish import WORD, normalise
 
 
-def count_words(texts: Iterable[str]) -> None:
-    """Add the words of `texts` to the vocabulary in one statement."""
+def vocabulary(texts: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """Each normalised word of `texts` with its count and its first printed form."""
     counts: Counter[str] = Counter()
     display: dict[str, str] = {}
     for text in texts:
-        for match in WORD.finditer(text):
-            surface = match.group().strip("-'")
-            key = normalise(surface)
-            if 2 < len(key) <= 100 and not key.isdigit():
-                counts[key] += 1
-                display.setdefault(key, surface)
-    if not counts:
+        counts.update(WORD.findall(text))
+    merged: dict[str, tuple[int, str]] = {}
+    for surface, count in counts.items():
+        surface = surface.strip("-'")
+        key = normalise(surface)
+        if 2 < len(key) <= 100 and not key.isdigit():
+            previous = merged.get(key)
+            merged[key] = (count + previous[0], previous[1]) if previous else (count, display.setdefault(key, surface))
+    return merged
+
+
+def merge(into: dict[str, tuple[int, str]], words: dict[str, tuple[int, str]]) -> None:
+    """Add one vocabulary to another (counts summed, the first printed form kept)."""
+    for key, (count, display) in words.items():
+        previous = into.get(key)
+        into[key] = (previous[0] + count, previous[1]) if previous else (count, display)
+
+
+def count_words(words: dict[str, tuple[int, str]]) -> None:
+    """Add a vocabulary (from vocabulary()) to the word table in one statement."""
+    if not words:
         return
-    words = sorted(counts)
+    rows = [[key, display, count] for key, (count, display) in sorted(words.items())]
     with connection.cursor() as cursor:
         cursor.execute(
             """
             INSERT INTO search_word (word, display, count)
-            SELECT * FROM unnest(%s::text[], %s::text[], %s::int[])
+            SELECT r->>0, r->>1, (r->>2)::int FROM jsonb_array_elements(%s::jsonb) AS r
             ON CONFLICT (word) DO UPDATE SET count = search_word.count + EXCLUDED.count
             """,
-            [words, [display[w] for w in words], [counts[w] for w in words]],
+            [json.dumps(rows, ensure_ascii=False)],
         )

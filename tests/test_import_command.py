@@ -237,3 +237,19 @@ def test_force_reads_an_imported_file_again():
     assert code == 0
     assert Decision.objects.count() == 3
     assert SourceDocument.objects.count() == 1
+
+
+# The command closes its connection before forking workers, so this test cannot run inside a transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_workers_store_the_same_as_one_process(tmp_path):
+    for n in range(10):  # enough files for the worker pool
+        (tmp_path / f"viborg-{n}.txt").write_text(VIBORG.read_text().replace("10. maj 2022", f"{n + 1}. juni 2022"))
+    code, _, err = run(tmp_path, "--workers", "2")
+    assert code == 0, err
+    parallel = sorted((str(i.date), i.number, i.title, i.search_document) for i in AgendaItem.objects.all())
+    Meeting.objects.all().delete()
+    SourceDocument.objects.all().delete()
+    code, _, err = run(tmp_path, "--workers", "1")
+    assert code == 0, err
+    single = sorted((str(i.date), i.number, i.title, i.search_document) for i in AgendaItem.objects.all())
+    assert parallel == single and len(single) == 30

@@ -161,6 +161,8 @@ def split_sentences(text: str) -> list[str]:
 def find_follow_ups(text: str, after: datetime.date | None) -> list[FoundFollowUp]:
     """Sentences promising to come back to the subject in a named period after the meeting."""
     found = []
+    if not _PROMISE.search(text) or not _PERIOD.search(text):
+        return found
     for sentence in split_sentences(text):
         if not _PROMISE.search(sentence):
             continue

@@ -77,6 +77,10 @@ class OrganisationMatcher:
         lengths: dict[str, set[int]] = {}
         for words in [*self._exact, *self._folded]:
             lengths.setdefault(words[0].casefold(), set()).add(len(words))
+        for words in [*self._exact, *self._folded]:
+            if len(words) == 1:  # a one-word name in the genitive: "Ankestyrelsens", "KL's"
+                for suffix in ("s", "'s", "’s"):
+                    lengths.setdefault(words[0].casefold() + suffix, set()).add(1)
         self._lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
         self._ignored = {n.casefold() for n in ignored_names}
 
@@ -91,28 +95,29 @@ class OrganisationMatcher:
                 return self._folded[folded]
         return None
 
-    def _name_lengths(self, word: str) -> list[int]:
-        folded = word.casefold()
-        lengths = self._lengths.get(folded)
-        if lengths is None and folded.endswith("s"):
-            lengths = self._lengths.get(_GENITIVE.sub("", folded))  # a one-word name in the genitive
-        return lengths or []
-
     def _scan(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of every registered name, longest first, left to right."""
-        tokens = [(m.group().rstrip(".") or m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        words = [t[0] for t in tokens]
-        found, i = [], 0
-        while i < len(words):
-            step = 1
-            for n in self._name_lengths(words[i]):
-                canonical = self._lookup(words[i:i + n]) if i + n <= len(words) else None
+        words = [w.rstrip(".") or w for w in _TOKEN.findall(text)]
+        folded = [w.rstrip(".") or w for w in _TOKEN.findall(text.casefold())]
+        if len(folded) != len(words):  # casefolding changed a token boundary (ß → ss)
+            folded = [w.casefold() for w in words]
+        starts = self._lengths.keys() & set(folded)
+        if not starts:
+            return []
+        hits, next_free, total = [], 0, len(words)
+        for i in [n for n, word in enumerate(folded) if word in starts]:
+            if i < next_free:
+                continue  # inside a name already found
+            for n in self._lengths[folded[i]]:
+                canonical = self._lookup(words[i:i + n]) if i + n <= total else None
                 if canonical:
-                    found.append((tokens[i][1], tokens[i + n - 1][2], canonical))
-                    step = n
+                    hits.append((i, i + n - 1, canonical))
+                    next_free = i + n
                     break
-            i += step
-        return found
+        if not hits:
+            return []
+        spans = [m.span() for m in _TOKEN.finditer(text)]  # positions, only when something was found
+        return [(spans[first][0], spans[last][1], canonical) for first, last, canonical in hits]
 
     def _canonical(self, written: str) -> str | None:
         words = list(_words(written))

@@ -139,6 +139,8 @@ class ParsedDocument:
     encoding: str = ""
     sha256: str = ""
     size: int = 0
+    search_documents: list[str] | None = None  # per item, from search.index.document_for
+    vocabulary: dict | None = None  # words of the open items, for suggestions
 
     def to_json(self) -> dict:
         return {

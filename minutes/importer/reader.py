@@ -44,6 +44,7 @@ class Context:
     municipalities: dict[str, set[str]]  # short name -> lower-case name forms
     matcher: OrganisationMatcher
     municipality: str | None = None  # given with --municipality
+    organisation_names: dict[str, list[str]] = field(default_factory=dict)  # canonical -> all its names
     _pattern: re.Pattern | None = field(default=None, repr=False)
 
     def municipality_pattern(self) -> re.Pattern:
@@ -453,6 +454,9 @@ def read_note(lines: list[str]) -> ParsedItem:
     return ParsedItem(number=None, title=title, sections=sections)
 
 
+_MONEY_HINT = re.compile(r"\d\s*(?:\S+\s*)?(?:kr\b|kroner|dkk)", re.IGNORECASE)
+
+
 # --- 5. Facts -----------------------------------------------------------------------------
 def attach_facts(item: ParsedItem, context: Context, meeting_date) -> None:
     text = item.full_text()
@@ -460,7 +464,8 @@ def attach_facts(item: ParsedItem, context: Context, meeting_date) -> None:
     item.mentions = [ParsedMention(o.name, o.sentence) for o in organisations]
     item.candidates = [ParsedMention(c.name, c.sentence) for c in candidates]
     body = "\n\n".join([*(t for _, t in item.sections), *(d.text for d in item.decisions)])
-    for sentence in split_sentences(body):
+    has_money = _MONEY_HINT.search(body) is not None
+    for sentence in split_sentences(body) if has_money else ():
         for amount in find_amounts(sentence):
             item.amounts.append(ParsedAmount(amount.text, amount.kroner, sentence))
     item.follow_ups = [

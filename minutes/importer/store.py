@@ -12,6 +12,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 
 from committees.models import Committee, Municipality, Organisation, OrganisationCandidate
+from minutes.importer import index_item, open_vocabulary
 from minutes.importer.organisations import OrganisationMatcher
 from minutes.importer.parsed import ParsedDocument
 from minutes.importer.reader import Context
@@ -25,7 +26,6 @@ from minutes.models import (
     OrganisationMention,
     SourceDocument,
 )
-from search.index import document_for
 from search.vocabulary import count_words
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -34,10 +34,12 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 def build_context(municipality: str | None = None) -> Context:
     """The reader's view of the registry: municipalities and organisations as plain data."""
     municipalities = {m.name: m.name_forms() for m in Municipality.objects.all()}
-    registry = [(o.name, list(o.aliases)) for o in Organisation.objects.all()]
+    organisations = list(Organisation.objects.all())
+    registry = [(o.name, list(o.aliases)) for o in organisations]
     rejected_candidates = OrganisationCandidate.objects.filter(status=OrganisationCandidate.Status.REJECTED)
     rejected = set(rejected_candidates.values_list("name", flat=True))
-    return Context(municipalities, OrganisationMatcher(registry, rejected), municipality)
+    return Context(municipalities, OrganisationMatcher(registry, rejected), municipality,
+                   organisation_names={o.name: o.all_names() for o in organisations})
 
 
 def already_imported(sha256: str) -> bool:
@@ -54,7 +56,10 @@ class StoreResult:
 
 
 @transaction.atomic
-def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = False) -> StoreResult:
+def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = False,
+          count_vocabulary: bool = True) -> StoreResult:
+    """Store one document. With count_vocabulary=False the caller adds document.vocabulary to the
+    word table itself (the importer does it once per batch, for the documents that were stored)."""
     parsed = document.meeting
     assert parsed is not None, "only successfully read documents are stored"
     source = SourceDocument.objects.filter(sha256=document.sha256).first()
@@ -93,9 +98,12 @@ def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = 
     source.meeting = meeting
     source.save(update_fields=["meeting"])
 
-    organisation_names = {o.name: o.all_names() for o in Organisation.objects.all()}
+    if document.search_documents is None:
+        organisation_names = {o.name: o.all_names() for o in Organisation.objects.all()}
+        document.search_documents = [index_item(p, parsed, organisation_names) for p in parsed.items]
     items = AgendaItem.objects.bulk_create([
-        _agenda_item(meeting, order, p, organisation_names) for order, p in enumerate(parsed.items, start=1)
+        _agenda_item(meeting, order, p, search_document)
+        for order, (p, search_document) in enumerate(zip(parsed.items, document.search_documents, strict=True), 1)
     ])
     organisation_ids = {name: id_ for name, id_ in Organisation.objects.values_list("name", "id")}
     decisions, mentions, follow_ups, amounts = [], [], [], []
@@ -120,26 +128,23 @@ def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = 
     Amount.objects.bulk_create(amounts)
     _record_candidates(parsed)
     # Only open items feed the suggestion vocabulary: a closed item's words must not surface.
-    count_words(f"{p.title}\n" + "\n".join(t for _, t in p.sections) for p in parsed.items if not p.closed)
+    if document.vocabulary is None:
+        document.vocabulary = open_vocabulary(parsed)
+    if count_vocabulary:
+        count_words(document.vocabulary)
 
     result.items, result.decisions, result.organisations = len(items), len(decisions), len(mentions)
     return result
 
 
-def _agenda_item(meeting: Meeting, order: int, parsed, organisation_names: dict[str, list[str]]) -> AgendaItem:
-    sections = [{"heading": h, "text": t} for h, t in parsed.sections]
+def _agenda_item(meeting: Meeting, order: int, parsed, search_document: str) -> AgendaItem:
     committee = meeting.committee
     return AgendaItem(
         meeting=meeting, number=parsed.number, order=order, title=parsed.title[:1000], item_type=parsed.item_type,
-        case_number=(parsed.case_number or "")[:60], closed=parsed.closed, sections=sections,
+        case_number=(parsed.case_number or "")[:60], closed=parsed.closed,
+        sections=[{"heading": h, "text": t} for h, t in parsed.sections],
         metadata=parsed.metadata, municipality_id=committee.municipality_id, committee=committee, date=meeting.date,
-        outcome=parsed.decisions[-1].outcome if parsed.decisions else "",
-        search_document=document_for(
-            title=parsed.title, sections=sections, decisions=[d.text for d in parsed.decisions],
-            organisation_names=[n for m in parsed.mentions for n in organisation_names.get(m.organisation, [])],
-            committee=committee.name, municipality=committee.municipality.name,
-            case_number=parsed.case_number or "",
-        ),
+        outcome=parsed.decisions[-1].outcome if parsed.decisions else "", search_document=search_document,
     )
 
 

@@ -3,22 +3,48 @@
 import getpass
 import hashlib
 import json
+import multiprocessing
+import os
 import sys
 import time
 import traceback
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from committees.models import Municipality
-from minutes.importer import parse_bytes
+from minutes.importer import prepare
 from minutes.importer.parsed import ParsedDocument
-from minutes.importer.store import CREATED, UNCHANGED, UPDATED, already_imported, build_context, store
-from minutes.models import ImportRun
+from minutes.importer.store import CREATED, UNCHANGED, UPDATED, build_context, store
+from minutes.models import ImportRun, SourceDocument
+from search.danish import warm_up
+from search.vocabulary import count_words, merge
 
 STDIN = "-"
+BATCH = 64  # files read, de-duplicated and parsed together; bounds memory whatever the import's size
+PARALLEL_FROM = 8  # fewer files are parsed in this process: starting workers would cost more
+ZERO = {"items": 0, "decisions": 0, "organisations": 0}
+
+_worker_context = None
+
+
+def _init_worker(context):
+    global _worker_context
+    _worker_context = context
+
+
+def _prepare_job(job, context=None):
+    """Parse and index one file; a reader bug becomes that file's error, not the run's."""
+    label, data = job
+    try:
+        return prepare(label, data, context or _worker_context)
+    except Exception as exc:
+        return ParsedDocument(path=label, status="error",
+                              error=f"{label}: uventet fejl ved læsning ({exc.__class__.__name__}: {exc}); "
+                                    "intet fra filen er gemt; kør med --traceback og rapportér fejlen")
 
 
 class Command(BaseCommand):
@@ -31,6 +57,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="læs og vis, men gem intet")
         parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON på stdout")
         parser.add_argument("--force", action="store_true", help="læs filer igen, selv om de er importeret")
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                            help="processer der læser filer samtidig (standard: antal kerner)")
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -55,8 +83,8 @@ class Command(BaseCommand):
         warnings, errors = [], [d.error for d in documents]
 
         progress = self._progress(len(sources), quiet=as_json)
-        for label, reader in sources:
-            document, outcome = self._import_one(label, reader, context, dry_run, options, run)
+        for document, outcome in self._pipeline(sources, context, dry_run, options, run):
+            label = document.path
             documents.append(document)
             counts["files_read"] += 1
             if document.status == "error":
@@ -105,42 +133,96 @@ class Command(BaseCommand):
                 problems.append((raw, f"{raw}: filen findes ikke; tjek stien"))
         return sources, problems
 
-    def _import_one(self, label, reader, context, dry_run, options, run):
+    def _pipeline(self, sources, context, dry_run, options, run):
+        """(document, outcome) per source, in order. Reading and parsing run in worker processes,
+        one batch ahead of storing, which happens here (one transaction per document)."""
+        workers = max(1, options["workers"]) if len(sources) >= PARALLEL_FROM else 1
+        pool = None
+        if workers > 1:
+            warm_up()  # load the Danish dictionaries once, before the workers fork
+            connections.close_all()  # a forked worker must not share this process's connection
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_init_worker, initargs=(context,))
         try:
-            data = reader()
-        except OSError as exc:
-            return ParsedDocument(path=label, status="error",
-                                  error=f"{label}: filen kan ikke læses ({exc.strerror}); tjek rettighederne"), {}
+            batches = [sources[start:start + BATCH] for start in range(0, len(sources), BATCH)]
+            pending = None
+            for batch in batches:
+                submitted = self._submit(batch, context, dry_run, options, pool)
+                if pending is not None:
+                    yield from self._store_batch(pending, dry_run, options, run)
+                pending = submitted
+            if pending is not None:
+                yield from self._store_batch(pending, dry_run, options, run)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+    def _submit(self, sources, context, dry_run, options, pool):
+        """Read a batch, drop what is already imported, and start parsing the rest."""
+        read = []
+        for label, reader in sources:
+            try:
+                read.append((label, reader()))
+            except OSError as exc:
+                read.append((label, ParsedDocument(path=label, status="error",
+                                                   error=f"{label}: filen kan ikke læses ({exc.strerror}); "
+                                                         "tjek rettighederne")))
+        skip = set()
+        if not dry_run and not options["force"]:
+            hashes = {label: hashlib.sha256(data).hexdigest() for label, data in read if isinstance(data, bytes)}
+            known = set(SourceDocument.objects.filter(sha256__in=hashes.values()).values_list("sha256", flat=True))
+            skip = {label for label, sha in hashes.items() if sha in known}
+        prepared = {}
+        for label, data in read:
+            if isinstance(data, bytes) and label not in skip:
+                prepared[label] = (pool.submit(_prepare_job, (label, data)) if pool is not None
+                                   else _prepare_job((label, data), context))
+        return read, skip, prepared
+
+    def _store_batch(self, batch, dry_run, options, run):
+        read, skip, prepared = batch
+        words: dict = {}
+        for label, data in read:
+            if not isinstance(data, bytes):
+                yield data, {}
+            elif label in skip:  # the same bytes again: nothing to read or write
+                yield ParsedDocument(path=label, size=len(data)), {"status": UNCHANGED, **ZERO}
+            else:
+                job = prepared.pop(label)
+                document = job.result() if isinstance(job, Future) else job
+                document, outcome = self._finish(document, dry_run, options, run)
+                if outcome.get("status") in (CREATED, UPDATED) and document.vocabulary:
+                    merge(words, document.vocabulary)
+                yield document, outcome
+        # The suggestion vocabulary of the batch's stored documents, in one statement.
+        count_words(words)
+
+    def _finish(self, document, dry_run, options, run):
+        if document.status == "error":
+            return document, {}
+        if dry_run:
+            items = document.meeting.items
+            return document, {"status": "read", "items": len(items),
+                              "decisions": sum(len(i.decisions) for i in items),
+                              "organisations": sum(len(i.mentions) for i in items)}
+        label = document.path
         try:
-            if not dry_run and not options["force"]:
-                sha256 = hashlib.sha256(data).hexdigest()
-                if already_imported(sha256):  # the same bytes again: nothing to read or write
-                    return ParsedDocument(path=label, sha256=sha256, size=len(data)), {
-                        "status": UNCHANGED, "items": 0, "decisions": 0, "organisations": 0}
-            document = parse_bytes(label, data, context)
-            if document.status == "error":
-                return document, {}
-            if dry_run:
-                items = document.meeting.items
-                return document, {"status": "read", "items": len(items),
-                                  "decisions": sum(len(i.decisions) for i in items),
-                                  "organisations": sum(len(i.mentions) for i in items)}
-            result = store(document, run, force=options["force"])
-            document.warnings.extend(result.warnings)
-            return document, {"status": result.status, "items": result.items, "decisions": result.decisions,
-                              "organisations": result.organisations}
+            result = store(document, run, force=options["force"], count_vocabulary=False)
         except DatabaseError as exc:
             if options.get("traceback"):
                 traceback.print_exc()
             return ParsedDocument(path=label, status="error",
                                   error=f"{label}: databasen afviste dokumentet ({' '.join(str(exc).split())}); "
                                         "intet fra filen er gemt"), {}
-        except Exception as exc:  # a reader bug must not stop the other files
+        except Exception as exc:  # a bug must not stop the other files
             if options.get("traceback"):
                 traceback.print_exc()
             return ParsedDocument(path=label, status="error",
-                                  error=f"{label}: uventet fejl ved læsning ({exc.__class__.__name__}: {exc}); "
+                                  error=f"{label}: uventet fejl ved lagring ({exc.__class__.__name__}: {exc}); "
                                         "intet fra filen er gemt; kør med --traceback og rapportér fejlen"), {}
+        document.warnings.extend(result.warnings)
+        return document, {"status": result.status, "items": result.items, "decisions": result.decisions,
+                          "organisations": result.organisations}
 
     # --- reporting ---------------------------------------------------------------
     def _progress(self, total, quiet):
