@@ -11,7 +11,6 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -144,15 +143,11 @@ class AgendaItem(models.Model):
     date = models.DateField(_("dato"))
     outcome = models.CharField(_("udfald"), max_length=12, blank=True, help_text=_("Den sidste besluttings udfald."))
 
-    # The Danish analysis (search/danish.py) writes every lexeme at its word's position;
-    # the database turns that into the weighted vector it indexes, so the vector can
-    # never disagree with the stored document.
-    search_document = models.TextField(blank=True, editable=False)
-    search_vector = models.GeneratedField(
-        expression=Cast("search_document", SearchVectorField()),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # The Danish analysis (search/danish.py) writes every lexeme at its word's position
+    # into search_document; a database trigger (migration 0003) turns it into the weighted
+    # search_vector on every insert and update, then clears the text so it is stored once.
+    search_document = models.TextField(blank=True, null=True, editable=False)  # noqa: DJ001 - emptied by the trigger
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = AgendaItemQuerySet.as_manager()
 

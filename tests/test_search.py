@@ -258,3 +258,13 @@ def test_api_sort_parameter_orders_results(client):
     assert dates == sorted(dates)
     dates = [r["date"] for r in client.get("/api/search", {"q": "beskæftigelse", "sort": "newest"}).json()["results"]]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_the_database_keeps_the_vector_and_stores_the_document_once():
+    item = AgendaItem.objects.get(municipality__name="Viborg", number="2")
+    assert item.search_document is None and "'jobbro':" in str(item.search_vector)
+    AgendaItem.objects.filter(pk=item.pk).update(search_document="'nyt':1A")
+    item.refresh_from_db()
+    assert str(item.search_vector) == "'nyt':1A" and item.search_document is None
+    item.reindex()
+    assert "Viborg/2022-05-10/2" in found("jobbro")
