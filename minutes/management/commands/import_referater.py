@@ -85,7 +85,8 @@ class Command(BaseCommand):
         progress = self._progress(len(sources), quiet=as_json)
         for document, outcome in self._pipeline(sources, context, dry_run, options, run):
             label = document.path
-            documents.append(document)
+            if as_json:  # kept only for the JSON answer: an import of thousands of files must not hold them all
+                documents.append(document)
             counts["files_read"] += 1
             if document.status == "error":
                 errors.append(document.error)

@@ -1,0 +1,140 @@
+"""Load generated agenda items straight into the database (COPY), for search benchmarks.
+
+Going through text files would take hours at a million items; this builds the same
+rows the importer would store (items with their search document, meetings,
+decisions, organisation mentions, the suggestion vocabulary) and copies them in.
+The GIN index is dropped during the load and built once afterwards.
+"""
+
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+CHUNK_MEETINGS = 400
+
+
+def _prepare_chunk(args):
+    """Rows for CHUNK_MEETINGS generated meetings (runs in a worker process)."""
+    seed, chunk, organisation_names = args
+    from bench.corpus import Generator
+    from search.danish import WORD
+    from search.index import document_for
+
+    generator = Generator(seed * 100_003 + chunk)
+    meetings, items, decisions, mentions, words = [], [], [], [], {}
+    for _ in range(CHUNK_MEETINGS):
+        meeting = generator.meeting()
+        meetings.append((meeting.municipality["code"], meeting.committee, meeting.date.isoformat(),
+                         meeting.location, meeting.absent))
+        for order, item in enumerate(meeting.items, start=1):
+            sections = [{"heading": h, "text": t} for h, t in item.sections]
+            names = [n for o in item.organisations for n in organisation_names.get(o, [o])]
+            document = document_for(
+                title=item.title, sections=sections, decisions=[text for _, text, _ in item.decisions],
+                organisation_names=names, committee=meeting.committee,
+                municipality=meeting.municipality["name"], case_number=item.case_number,
+            )
+            items.append((len(meetings) - 1, item.number, order, item.title, item.item_type, item.case_number,
+                          item.closed, json.dumps(sections, ensure_ascii=False), meeting.municipality["code"],
+                          meeting.committee, meeting.date.isoformat(), item.decisions[-1][2], document))
+            decisions.append([(body, text, outcome) for body, text, outcome in item.decisions])
+            mentions.append(item.organisations)
+            if not item.closed:
+                for word in WORD.findall(item.title + " " + " ".join(t for _, t in item.sections)):
+                    key = word.casefold().strip("-'")
+                    if 2 < len(key) <= 100 and not key.isdigit():
+                        count, display = words.get(key, (0, word))
+                        words[key] = (count + 1, display)
+    return meetings, items, decisions, mentions, words
+
+
+def load_rows(rows: int, seed: int = 1, workers: int | None = None) -> int:
+    """Generate meetings until `rows` items are loaded; return how many items were loaded."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minutes.settings")
+    import django
+
+    django.setup()
+    from django.db import connection, connections
+
+    from committees.models import Municipality, Organisation
+    from minutes.models import SourceDocument
+    from search.danish import warm_up
+    from search.vocabulary import count_words, merge
+
+    if not Organisation.objects.exists():
+        from django.core.management import call_command
+
+        call_command("loaddata", "organisations", verbosity=0)
+    organisation_names = {o.name: o.all_names() for o in Organisation.objects.all()}
+    organisation_ids = dict(Organisation.objects.values_list("name", "id"))
+    municipalities = {m.code: m for m in Municipality.objects.all()}
+    source, _ = SourceDocument.objects.get_or_create(
+        sha256="0" * 64, defaults={"file_name": "bench.corpus", "text": "generated", "encoding": "utf-8"})
+    committees: dict[tuple[int, str], int] = {}
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS item_search_vector")
+    warm_up()
+    connections.close_all()
+    loaded, chunk, vocabulary = 0, 0, {}
+    workers = workers or os.cpu_count() or 1
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        while loaded < rows:
+            batch = [(seed, chunk + n, organisation_names) for n in range(workers * 2)]
+            chunk += len(batch)
+            for meetings, items, decisions, mentions, words in pool.map(_prepare_chunk, batch):
+                if loaded >= rows:
+                    break
+                keep = min(len(items), rows - loaded)
+                loaded += _copy(connection, meetings, items[:keep], decisions[:keep], mentions[:keep],
+                                committees, municipalities, organisation_ids, source.pk)
+                merge(vocabulary, words)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE INDEX item_search_vector ON minutes_agendaitem USING gin (search_vector)")
+        cursor.execute("ANALYZE")
+    count_words(vocabulary)
+    return loaded
+
+
+def _next_ids(cursor, table: str, count: int) -> int:
+    """Reserve `count` ids of `table`'s sequence; return the first."""
+    cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))")
+    first = cursor.fetchone()[0]
+    cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first + count])
+    return first
+
+
+def _copy(connection, meetings, items, decisions, mentions, committees, municipalities, organisation_ids, source):
+    from committees.models import Committee
+
+    with connection.cursor() as cursor:
+        for code, name, *_ in meetings:
+            if (code, name) not in committees:
+                committee, _ = Committee.objects.get_or_create(municipality=municipalities[code], name=name)
+                committees[(code, name)] = committee.pk
+        first_meeting = _next_ids(cursor, "minutes_meeting", len(meetings))
+        with cursor.copy("COPY minutes_meeting (id, committee_id, date, location, kind, title, participants, "
+                         "absent, header, source_id, updated_at) FROM STDIN") as copy:
+            for n, (code, name, date, location, absent) in enumerate(meetings):
+                copy.write_row((first_meeting + n, committees[(code, name)], date, location, "referat", "", [],
+                                absent, "{}", source, "now"))
+        first_item = _next_ids(cursor, "minutes_agendaitem", len(items))
+        with cursor.copy('COPY minutes_agendaitem (id, meeting_id, number, "order", title, item_type, case_number, '
+                         "closed, sections, metadata, municipality_id, committee_id, date, outcome, "
+                         "search_document) FROM STDIN") as copy:
+            for n, (meeting, number, order, title, item_type, case, closed, sections, code, name, date, outcome,
+                    document) in enumerate(items):
+                copy.write_row((first_item + n, first_meeting + meeting, number, order, title, item_type, case,
+                                closed, sections, "{}", code, committees[(code, name)], date, outcome, document))
+        with cursor.copy('COPY minutes_decision (item_id, "order", body, date, text, outcome, absent) '
+                         "FROM STDIN") as copy:
+            for n, item_decisions in enumerate(decisions):
+                date = items[n][10]
+                for order, (body, text, outcome) in enumerate(item_decisions):
+                    copy.write_row((first_item + n, order, body, date, text, outcome, []))
+        with cursor.copy("COPY minutes_organisationmention (item_id, organisation_id, sentence) FROM STDIN") as copy:
+            for n, names in enumerate(mentions):
+                for name in dict.fromkeys(names):
+                    copy.write_row((first_item + n, organisation_ids[name], f"{name} nævnes i punktet."))
+    return len(items)
