@@ -45,7 +45,8 @@ TITLES = [
 DECISIONS = {
     "approved": ["Godkendt.", "At 1: Godkendt.", "Indstillingen blev godkendt.", "Udvalget følger indstillingen."],
     "recommended": ["Anbefales.", "Anbefales godkendt.", "Indstillingen anbefales over for Byrådet."],
-    "noted": ["Taget til efterretning.", "At 1: Taget til orientering.", "Udvalget tager orienteringen til efterretning."],
+    "noted": ["Taget til efterretning.", "At 1: Taget til orientering.",
+              "Udvalget tager orienteringen til efterretning."],
     "discussed": ["Drøftet.", "Udvalget drøftede sagen."],
     "rejected": ["Afvist.", "Indstillingen blev ikke godkendt."],
     "postponed": ["Udsat.", "Udvalget udsætter sagen til næste møde."],
