@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run serve test lint fixtures import clean-db
+.PHONY: help install run serve test lint fixtures test-browser screenshots browser-deps
 
 help:
 	@echo "make run    start Referatsøg on http://127.0.0.1:$(PORT) (sets everything up)"
@@ -47,3 +47,20 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Browser tests: Playwright drives Debian's Chromium (Playwright's own browser download is not used).
+BROWSER_STAMP := $(VENV)/.browser-installed
+$(BROWSER_STAMP): $(STAMP) tests/browser/package.json
+	$(BIN)/python -m pip install --quiet -e ".[dev,browser]"
+	cd tests/browser && npm install --no-audit --no-fund --silent
+	touch $(BROWSER_STAMP)
+
+browser-deps: $(BROWSER_STAMP)
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+
+test-browser: browser-deps
+	$(BIN)/python -m pytest -c tests/browser/pytest.ini tests/browser
+
+screenshots: browser-deps
+	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -c tests/browser/pytest.ini tests/browser -k screenshots
