@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run serve test lint fixtures test-browser screenshots browser-deps
+.PHONY: help install run serve test lint fixtures test-browser screenshots browser-deps soak
 
 help:
 	@echo "make run    start Referatsøg on http://127.0.0.1:$(PORT) (sets everything up)"
@@ -64,3 +64,7 @@ test-browser: browser-deps
 
 screenshots: browser-deps
 	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -c tests/browser/pytest.ini tests/browser -k screenshots
+
+# Reliability at larger sizes (minutes): figures to bench/results/soak.json
+soak: install
+	$(BIN)/python -m bench.soak

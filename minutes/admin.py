@@ -1,4 +1,7 @@
+import difflib
+
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from minutes.models import (
@@ -18,7 +21,20 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     list_display = ["file_name", "meeting", "encoding", "size", "imported_at"]
     list_filter = ["encoding", "imported_at"]
     search_fields = ["file_name", "sha256"]
-    readonly_fields = [f.name for f in SourceDocument._meta.fields]
+    readonly_fields = ["changes", *[f.name for f in SourceDocument._meta.fields]]
+
+    @admin.display(description=_("ændringer i forhold til forrige version"))
+    def changes(self, obj):
+        """What changed since the meeting's previous source version, as a unified diff."""
+        if obj.meeting_id is None:
+            return "-"
+        previous = (SourceDocument.objects.filter(meeting=obj.meeting_id, imported_at__lt=obj.imported_at)
+                    .exclude(pk=obj.pk).order_by("-imported_at").first())
+        if previous is None:
+            return _("Første version af mødet.")
+        diff = difflib.unified_diff(previous.text.splitlines(), obj.text.splitlines(),
+                                    previous.file_name, obj.file_name, lineterm="", n=1)
+        return format_html("<pre class=\"source-diff\">{}</pre>", "\n".join(diff) or _("Ingen ændringer i teksten."))
 
     def has_add_permission(self, request):
         return False  # documents come in through import_referater only

@@ -8,9 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import CASEWORKER
+from playwright.sync_api import expect
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
