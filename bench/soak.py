@@ -83,7 +83,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "soak.json")
     args = parser.parse_args(argv)
     results = {"machine": machine()}
-    with PrivateSite() as site:
+    with PrivateSite(server="gunicorn") as site:
         write = Path(tempfile.mkdtemp(prefix="rs-soak-base-"))
         write_files(write, 300, seed=5)
         site.manage("import_referater", write)

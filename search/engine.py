@@ -54,11 +54,23 @@ class Rank(Func):
 
 def apply(queryset, parsed: ParsedQuery, sort: str = "relevance"):
     """Filter `queryset` to the query's matches and order it."""
+    return order(matching(queryset, parsed), parsed, sort)
+
+
+def matching(queryset, parsed: ParsedQuery):
+    """`queryset` narrowed to the items the query matches (all of them for an empty query)."""
     if parsed.empty:
-        order = ["date", "id"] if sort == "oldest" else ["-date", "-id"]
-        return queryset.order_by(*order)
+        return queryset
+    return queryset.filter(Matches(F("search_vector"), TsQuery(Value(parsed.tsquery()))))
+
+
+def order(queryset, parsed: ParsedQuery, sort: str = "relevance"):
+    """Order matched items: by relevance (title and organisation matches first), or by date."""
+    if parsed.empty:
+        order_by = ["date", "id"] if sort == "oldest" else ["-date", "-id"]
+        return queryset.order_by(*order_by)
     tsquery = TsQuery(Value(parsed.tsquery()))
-    queryset = queryset.filter(Matches(F("search_vector"), tsquery)).annotate(
+    queryset = queryset.annotate(
         rank=Rank(F("search_vector"), tsquery), title_match=TitleMatches(F("search_vector"), tsquery)
     )
     if sort == "newest":
@@ -97,11 +109,8 @@ def toggle_url(base: str, params: dict[str, list[str]], name: str, value: str) -
     return f"{base}?{query}" if query else base
 
 
-def facet_counts(queryset, selected: dict[str, list[str]], base: str, params: dict[str, list[str]]):
-    """Counts per value of each facet on the filtered `queryset`; selected values stay at zero."""
-    from committees.models import Committee, Municipality, Organisation
-    from minutes.models import AgendaItem, Outcome
-
+def exact_tallies(queryset) -> dict[str, dict]:
+    """Counts per facet value over every item of `queryset` (one GROUP BY per facet)."""
     plain = queryset.order_by()
     rows = {
         "municipality": plain.values("municipality").annotate(n=Count("id")),
@@ -120,6 +129,14 @@ def facet_counts(queryset, selected: dict[str, list[str]], base: str, params: di
         "outcome": {r["outcome"]: r["n"] for r in rows["outcome"]},
         "organisation": {r["mentions__organisation"]: r["n"] for r in rows["organisation"]},
     }
+    return counts
+
+
+def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: str, params: dict[str, list[str]]):
+    """Facet values with labels, counts and toggle URLs; selected values stay visible at zero."""
+    from committees.models import Committee, Municipality, Organisation
+    from minutes.models import AgendaItem, Outcome
+
     municipalities = Municipality.objects.filter(
         Q(pk__in=counts["municipality"]) | Q(name__in=selected.get("municipality", [])))
     committees = Committee.objects.filter(

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from minutes.models import AgendaItem
-from search import engine
+from search import engine, scale
 from search.filters import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, SearchFilterSet, bounded_int
 from search.index import searchable_text
 from search.query import parse
@@ -21,6 +21,8 @@ class SearchResult:
     facets: dict = field(default_factory=dict)
     suggestion: str | None = None
     params: dict = field(default_factory=dict)
+    estimated: bool = False  # count and facets are estimates (very common words)
+    last_page: int = 1
 
     @property
     def offset(self) -> int:
@@ -28,7 +30,7 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
+        return self.last_page
 
 
 def request_params(request) -> dict[str, list[str]]:
@@ -41,10 +43,14 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
                limit: int = 10_000) -> SearchResult:
     filterset = SearchFilterSet(request.GET, queryset=AgendaItem.objects.visible_to(request.user))
     parsed = parse(filterset.query)
-    queryset = engine.apply(filterset.qs, parsed, filterset.sort_order)
+    sort = filterset.sort_order
+    matches = engine.matching(filterset.qs, parsed)
+    count, estimated = scale.count(matches)
+    ranked = scale.candidates(matches) if estimated and sort == "relevance" and not parsed.empty else matches
+    queryset = engine.order(ranked, parsed, sort)
     page_size = bounded_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    count = queryset.count()
-    pages = max(1, -(-count // page_size))
+    shown = min(count, scale.rank_candidates()) if ranked is not matches else count
+    pages = max(1, -(-shown // page_size))
     page = bounded_int(request.GET.get("page"), 1, 1, min(pages, MAX_PAGE))
     rows = queryset.select_related("municipality", "committee")
     rows = rows[:limit] if all_results else rows[(page - 1) * page_size: page * page_size]
@@ -59,11 +65,11 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     }
     params = request_params(request)
     result = SearchResult(
-        query=parsed.text, sort=filterset.sort_order, page=page, page_size=page_size, count=count, items=items,
-        snippets=snippets, params=params,
+        query=parsed.text, sort=sort, page=page, page_size=page_size, count=count, items=items,
+        snippets=snippets, params=params, estimated=estimated, last_page=pages,
     )
     if with_facets:
-        result.facets = engine.facet_counts(filterset.qs if parsed.empty else queryset, filterset.selected(),
-                                            base_url, params)
+        tallies = scale.sampled_tallies(matches, count) if estimated else engine.exact_tallies(matches)
+        result.facets = engine.facet_counts(tallies, filterset.selected(), base_url, params)
         result.suggestion = engine.suggestion(parsed, count)
     return result

@@ -53,6 +53,7 @@ def api_search(request):
     return JsonResponse({
         "query": result.query,
         "count": result.count,
+        "count_is_estimate": result.estimated,
         "page": result.page,
         "page_size": result.page_size,
         "pages": result.pages,

@@ -268,3 +268,25 @@ def test_the_database_keeps_the_vector_and_stores_the_document_once():
     assert str(item.search_vector) == "'nyt':1A" and item.search_document is None
     item.reindex()
     assert "Viborg/2022-05-10/2" in found("jobbro")
+
+
+def test_above_the_exact_limit_counts_and_facets_are_estimates(client, settings):
+    settings.SEARCH_EXACT_LIMIT = 3
+    settings.SEARCH_RANK_CANDIDATES = 5
+    exact = AgendaItem.objects.search("beskæftigelse").count()
+    data = client.get("/api/search", {"q": "beskæftigelse", "page_size": 100}).json()
+    assert data["count_is_estimate"] is True and data["count"] >= 4
+    assert len(data["results"]) == 5  # ranked among the five newest matches
+    dates = sorted((r["date"] for r in data["results"]), reverse=True)
+    newest = sorted((str(i.date) for i in AgendaItem.objects.search("beskæftigelse")), reverse=True)[:5]
+    assert dates == newest and exact > 5
+    assert {v["value"] for v in data["facets"]["municipality"]} <= {"Slagelse", "Fredericia", "Viborg", "Holbæk",
+                                                                   "Vesthimmerland", "Brønderslev"}
+    page = client.get("/soeg/", {"q": "beskæftigelse"}).text
+    assert "ca. " in page
+
+
+def test_below_the_exact_limit_everything_is_exact(client):
+    data = client.get("/api/search", {"q": "beskæftigelse"}).json()
+    assert data["count_is_estimate"] is False
+    assert data["count"] == AgendaItem.objects.search("beskæftigelse").count()
