@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run serve test lint fixtures test-browser screenshots browser-deps soak
+.PHONY: help install run serve test lint fixtures test-browser screenshots browser-deps soak bench bench-large bench-deps
 
 help:
 	@echo "make run    start Referatsøg on http://127.0.0.1:$(PORT) (sets everything up)"
@@ -68,3 +68,13 @@ screenshots: browser-deps
 # Reliability at larger sizes (minutes): figures to bench/results/soak.json
 soak: install
 	$(BIN)/python -m bench.soak
+
+# Benchmarks (bench/run.py): figures to bench/results/*.json and a table on stdout
+bench-deps: install
+	$(BIN)/python -m pip install --quiet "tantivy>=0.22"
+
+bench: bench-deps
+	$(BIN)/python -m bench.run --import-meetings 2000 --search-rows 200000
+
+bench-large: bench-deps
+	$(BIN)/python -m bench.run --skip-import --search-rows 1000000

@@ -1,0 +1,366 @@
+"""`make bench`: import and search measured, against the naive way and against tantivy.
+
+    python -m bench.run [--import-meetings 2000] [--search-rows 200000] [--skip-import]
+
+Import: N generated meetings through `import_referater` into a fresh database: items/s
+and peak RSS of the importer's process tree.
+Search at R items: our `GET /api/search` end to end through gunicorn (top 20, count, six
+facets, snippets) for a fixed mix of 40 queries, single client (p50/p95/p99) and 8
+concurrent clients (requests/s); beside it, on the same rows and queries, the naive
+Django-documentation design (one 'danish' tsvector, ts_rank over every match, exact
+COUNT and GROUP BY facets) and the tantivy engine (top 20, count, facet aggregations).
+Results go to bench/results/*.json and a table on stdout.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+from bench.reliability import free_port
+from minutes import embedded_db
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "bench" / ".data"))
+RESULTS = ROOT / "bench" / "results"
+BASE_QUERIES = [
+    # rare
+    "Zendoo", "hjørnestenen", "Powerjobsøgerne", "Sundinvest", "ressourceforløb",
+    # medium
+    "fleksjob", "Code of Care", "sygedagpenge", "handicap", "KLAPjob", "integration", "Arne-pensionen",
+    # very common
+    "beskæftigelse", "indsats", "borgere", "virksomhederne",
+    # two terms, phrases, compounds
+    "fleksjob kontanthjælp", '"social investering"', '"lønnede timer"', "kontanthjælp",
+]
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1)
+
+
+def summary(latencies):
+    return {"p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
+            "p99_ms": percentile(latencies, 99), "mean_ms": round(statistics.fmean(latencies), 1),
+            "samples": len(latencies)}
+
+
+def database(name: str) -> tuple[str, dict]:
+    connection = embedded_db.ensure_running(DATA_DIR, dbname=name)
+    url = f"postgres://{connection['USER']}@/{name}?host={connection['HOST']}"
+    return url, connection
+
+
+def drop_database(name: str) -> None:
+    connection = embedded_db.ensure_running(DATA_DIR)
+    import psycopg
+
+    with psycopg.connect(host=connection["HOST"], user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(url, *args, **kwargs):
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "API_RATE_LIMIT": ""}
+    return subprocess.run([sys.executable, "manage.py", *map(str, args)], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True, **kwargs)
+
+
+def machine(url) -> dict:
+    import psycopg
+
+    settings = {}
+    with psycopg.connect(url) as conn:
+        for name in ("server_version", "shared_buffers", "work_mem", "effective_cache_size", "max_parallel_workers",
+                     "random_page_cost", "synchronous_commit"):
+            settings[name] = conn.execute(f"SHOW {name}").fetchone()[0]
+    return {"cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "cpu": platform.processor() or platform.machine(), "platform": platform.platform(),
+            "python": platform.python_version(), "postgresql": settings, "date": datetime.date.today().isoformat()}
+
+
+# --- Import ----------------------------------------------------------------------------------------
+def bench_import(meetings: int) -> dict:
+    from bench.corpus import write_files
+
+    name = "bench_import"
+    drop_database(name)
+    url, _ = database(name)
+    manage(url, "migrate", "--noinput")
+    manage(url, "loaddata", "organisations")
+    corpus = Path(tempfile.mkdtemp(prefix="rs-bench-"))
+    items = write_files(corpus, meetings, seed=1)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+    started = time.monotonic()
+    process = psutil.Popen([sys.executable, "manage.py", "import_referater", str(corpus)], cwd=ROOT, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    elapsed = time.monotonic() - started
+    out, err = process.communicate()
+    stored = int(manage(url, "shell", "-c", "from minutes.models import AgendaItem; print(AgendaItem.objects.count())")
+                 .stdout.strip().splitlines()[-1])
+    return {"meetings": meetings, "items_generated": items, "items_stored": stored, "exit_code": process.returncode,
+            "seconds": round(elapsed, 1), "items_per_second": round(stored / elapsed, 1),
+            "peak_rss_mb": round(peak / 2**20), "errors": err.count("fejl:")}
+
+
+# --- Search ---------------------------------------------------------------------------------------------
+def ensure_search_database(rows: int) -> str:
+    name = f"bench_search_{rows}"
+    url, _ = database(name)
+    manage(url, "migrate", "--noinput")
+    have = int(manage(url, "shell", "-c", "from minutes.models import AgendaItem; print(AgendaItem.objects.count())")
+               .stdout.strip().splitlines()[-1])
+    if have < rows:
+        manage(url, "shell", "-c", "from minutes.models import Meeting, SourceDocument; "
+                                   "Meeting.objects.all().delete(); SourceDocument.objects.all().delete()")
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+        subprocess.run([sys.executable, "-m", "bench.corpus", "--rows", str(rows), "--seed", "1"], cwd=ROOT, env=env,
+                       check=True)
+    return url
+
+
+def sizes(url) -> dict:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        q = conn.execute
+        text_bytes = q("SELECT sum(octet_length(title) + octet_length(sections::text)) FROM minutes_agendaitem")
+        return {
+            "items": q("SELECT count(*) FROM minutes_agendaitem").fetchone()[0],
+            "raw_text_mb": round(text_bytes.fetchone()[0] / 2**20, 1),
+            "table_mb": round(q("SELECT pg_table_size('minutes_agendaitem')").fetchone()[0] / 2**20, 1),
+            "search_index_mb": round(q("SELECT pg_relation_size('item_search_vector')").fetchone()[0] / 2**20, 1),
+            "search_vectors_mb": round(q("SELECT sum(pg_column_size(search_vector)) FROM minutes_agendaitem")
+                                       .fetchone()[0] / 2**20, 1),
+        }
+
+
+def query_mix(url) -> list[dict]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        biggest = conn.execute(
+            "SELECT m.name FROM minutes_agendaitem i JOIN committees_municipality m ON m.code = i.municipality_id "
+            "GROUP BY m.name ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    return [{"q": q} for q in BASE_QUERIES] + [{"q": q, "municipality": biggest} for q in BASE_QUERIES]
+
+
+def ours(url, mix, clients: int, seconds: float) -> dict:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "API_RATE_LIMIT": ""}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "minutes.wsgi", "--bind",
+                               f"127.0.0.1:{port}", "--workers", "3", "--threads", "4"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/api/search?"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "q=", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.2)
+
+        def call(params):
+            started = time.perf_counter()
+            with urllib.request.urlopen(base + urllib.parse.urlencode(params), timeout=60) as response:
+                data = json.loads(response.read())
+            assert set(data["facets"]) == {"municipality", "committee", "year", "item_type", "outcome", "organisation"}
+            return (time.perf_counter() - started) * 1000
+
+        for params in mix:  # warm up
+            call(params)
+        single = [call(params) for _ in range(3) for params in mix]
+        done, errors, stop = [], [], time.monotonic() + seconds
+
+        def client(n):
+            i = n
+            while time.monotonic() < stop:
+                try:
+                    done.append(call(mix[i % len(mix)]))
+                except Exception as exc:  # counted, not fatal
+                    errors.append(repr(exc))
+                i += 1
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rate = round(len(done) / (time.monotonic() - started), 1)
+        return {"single_client": summary(single),
+                "concurrent": {"clients": clients, "requests_per_second": rate, **summary(done or [0]),
+                               "errors": len(errors)}}
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+NAIVE_TABLE = """
+CREATE TABLE IF NOT EXISTS bench_naive AS
+SELECT i.id, i.municipality_id, i.committee_id, i.date, i.item_type, i.outcome,
+       setweight(to_tsvector('danish', i.title), 'A')
+       || setweight(to_tsvector('danish', coalesce((SELECT string_agg(d.text, ' ') FROM minutes_decision d
+                                                    WHERE d.item_id = i.id), '')), 'B')
+       || setweight(to_tsvector('danish', coalesce((SELECT string_agg(s->>'text', ' ')
+                                                    FROM jsonb_array_elements(i.sections) s), '')), 'D') AS vector
+FROM minutes_agendaitem i WHERE NOT i.closed;
+CREATE INDEX IF NOT EXISTS bench_naive_vector ON bench_naive USING gin (vector);
+ANALYZE bench_naive;
+"""
+
+
+def naive(url, mix) -> dict:
+    """What the Django documentation gives: SearchVector stored, SearchRank over every match, COUNT, GROUP BY."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(NAIVE_TABLE)
+        names = dict(conn.execute("SELECT name, code FROM committees_municipality").fetchall())
+
+        def call(params):
+            where = "vector @@ q" + (" AND municipality_id = %(m)s" if "municipality" in params else "")
+            args = {"q": params["q"], "m": names.get(params.get("municipality"))}
+            started = time.perf_counter()
+            source = f"FROM bench_naive, websearch_to_tsquery('danish', %(q)s) q WHERE {where}"
+            conn.execute(f"SELECT id, ts_rank(vector, q) AS r {source} ORDER BY r DESC LIMIT 20", args).fetchall()
+            conn.execute(f"SELECT count(*) {source}", args).fetchone()
+            for column in ("municipality_id", "committee_id", "extract(year FROM date)", "item_type", "outcome"):
+                conn.execute(f"SELECT {column}, count(*) {source} GROUP BY 1", args).fetchall()
+            conn.execute(f"SELECT m.organisation_id, count(*) FROM minutes_organisationmention m WHERE m.item_id IN "
+                         f"(SELECT id {source}) GROUP BY 1", args).fetchall()
+            return (time.perf_counter() - started) * 1000
+
+        for params in mix:
+            call(params)
+        return {"single_client": summary([call(params) for _ in range(2) for params in mix])}
+
+
+def limit_tantivy(url, mix) -> dict:
+    """The same rows in tantivy: top 20, count and facet aggregations."""
+    import psycopg
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title", stored=True)
+    builder.add_text_field("body")
+    for name in ("municipality", "committee", "year", "item_type", "outcome"):
+        builder.add_text_field(name, stored=False, fast=True, tokenizer_name="raw")
+    schema = builder.build()
+    folder = Path(tempfile.mkdtemp(prefix="rs-tantivy-"))
+    index = tantivy.Index(schema, path=str(folder))
+    writer = index.writer(heap_size=500_000_000)
+    started = time.monotonic()
+    with psycopg.connect(url) as conn:
+        names = dict(conn.execute("SELECT code, name FROM committees_municipality").fetchall())
+        with conn.cursor(name="all_items") as cursor:
+            cursor.execute("SELECT title, sections::text, municipality_id, committee_id, date, "
+                           "coalesce(item_type, ''), outcome FROM minutes_agendaitem WHERE NOT closed")
+            for title, sections, municipality, committee, date, item_type, outcome in cursor:
+                writer.add_document(tantivy.Document(
+                    title=title, body=sections, municipality=names[municipality], committee=str(committee),
+                    year=str(date.year), item_type=item_type or "-", outcome=outcome or "-"))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    build_seconds = time.monotonic() - started
+    searcher = index.searcher()
+    aggregations = {name: {"terms": {"field": name, "size": 50}}
+                    for name in ("municipality", "committee", "year", "item_type", "outcome")}
+
+    def call(params):
+        text = params["q"] + (f' municipality:"{params["municipality"]}"' if "municipality" in params else "")
+        started = time.perf_counter()
+        query, _errors = index.parse_query_lenient(text, ["title", "body"])
+        if "municipality" in params:
+            query = tantivy.Query.boolean_query([
+                (tantivy.Occur.Must, index.parse_query_lenient(params["q"], ["title", "body"])[0]),
+                (tantivy.Occur.Must, tantivy.Query.term_query(schema, "municipality", params["municipality"])),
+            ])
+        result = searcher.search(query, 20, count=True)
+        searcher.aggregate(query, aggregations)
+        assert result.count is not None
+        return (time.perf_counter() - started) * 1000
+
+    for params in mix:
+        call(params)
+    return {"index_seconds": round(build_seconds, 1),
+            "single_client": summary([call(params) for _ in range(3) for params in mix])}
+
+
+def bench_search(rows: int, clients: int, seconds: float) -> dict:
+    url = ensure_search_database(rows)
+    mix = query_mix(url)
+    result = {"rows": rows, "queries": len(mix), "sizes": sizes(url), "machine": machine(url)}
+    result["ours"] = ours(url, mix, clients, seconds)
+    result["naive"] = naive(url, mix)
+    result["limit_tantivy"] = limit_tantivy(url, mix)
+    result["p95_ratio_naive_to_ours"] = round(
+        result["naive"]["single_client"]["p95_ms"] / max(result["ours"]["single_client"]["p95_ms"], 0.1), 1)
+    return result
+
+
+def table(results: dict) -> str:
+    lines = []
+    if "import" in results:
+        r = results["import"]
+        lines.append(f"import   {r['meetings']} meetings, {r['items_stored']} items: {r['seconds']} s, "
+                     f"{r['items_per_second']} items/s, peak RSS {r['peak_rss_mb']} MB, exit {r['exit_code']}")
+    if "search" in results:
+        r = results["search"]
+        lines.append(f"search at {r['rows']} items, {r['queries']} queries ({r['sizes']})")
+        for name in ("ours", "naive", "limit_tantivy"):
+            s = r[name]["single_client"]
+            lines.append(f"  {name:<14} p50 {s['p50_ms']:>8} ms  p95 {s['p95_ms']:>8} ms  p99 {s['p99_ms']:>8} ms")
+        c = r["ours"]["concurrent"]
+        lines.append(f"  ours, {c['clients']} clients: {c['requests_per_second']} requests/s, p95 {c['p95_ms']} ms, "
+                     f"{c['errors']} errors")
+        lines.append(f"  naive p95 / ours p95 = {r['p95_ratio_naive_to_ours']}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--import-meetings", type=int, default=2000)
+    parser.add_argument("--search-rows", type=int, default=200_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-search", action="store_true")
+    args = parser.parse_args(argv)
+    results = {}
+    if not args.skip_import:
+        results["import"] = bench_import(args.import_meetings)
+    if not args.skip_search:
+        results["search"] = bench_search(args.search_rows, args.clients, args.seconds)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = RESULTS / f"bench-{args.search_rows}-{stamp}.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    print(table(results))
+    print(f"written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
