@@ -50,7 +50,9 @@ class PrivateSite:
         self.manage("migrate", "--noinput")
         self.manage("loaddata", "organisations")
         port = free_port()
-        if self.kind == "gunicorn":
+        if self.kind == "gunicorn":  # production settings: no DEBUG query log
+            self.env.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "soak-only-" + "x" * 50,
+                             "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0"})
             command = [str(Path(sys.executable).parent / "gunicorn"), "minutes.wsgi", "--bind", f"127.0.0.1:{port}",
                        "--workers", "4", "--threads", "4", "--timeout", "60"]
         else:

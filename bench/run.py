@@ -35,6 +35,9 @@ from minutes import embedded_db
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "bench" / ".data"))
 RESULTS = ROOT / "bench" / "results"
+# The search server runs with production settings (no DEBUG query log), on loopback only.
+PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+              "DJANGO_SECURE_SSL_REDIRECT": "0", "API_RATE_LIMIT": ""}
 BASE_QUERIES = [
     # rare
     "Zendoo", "hjørnestenen", "Powerjobsøgerne", "Sundinvest", "ressourceforløb",
@@ -167,7 +170,7 @@ def query_mix(url) -> list[dict]:
 
 def ours(url, mix, clients: int, seconds: float) -> dict:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "API_RATE_LIMIT": ""}
+    env = {**os.environ, "DATABASE_URL": url, **PRODUCTION}
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "minutes.wsgi", "--bind",
                                f"127.0.0.1:{port}", "--workers", "3", "--threads", "4"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
