@@ -9,7 +9,6 @@ The GIN index is dropped during the load and built once afterwards.
 import json
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 CHUNK_MEETINGS = 400
 
@@ -79,7 +78,7 @@ def load_rows(rows: int, seed: int = 1, workers: int | None = None) -> int:
     connections.close_all()
     loaded, chunk, vocabulary = 0, 0, {}
     workers = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
         while loaded < rows:
             batch = [(seed, chunk + n, organisation_names) for n in range(workers * 2)]
             chunk += len(batch)

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 import traceback
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -142,8 +142,9 @@ class Command(BaseCommand):
         if workers > 1:
             warm_up()  # load the Danish dictionaries once, before the workers fork
             connections.close_all()  # a forked worker must not share this process's connection
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_init_worker, initargs=(context,))
+            # multiprocessing.Pool forks every worker now, before it starts any thread of its own
+            # (forking later from a threaded process can deadlock).
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(context,))
         try:
             batches = [sources[start:start + BATCH] for start in range(0, len(sources), BATCH)]
             pending = None
@@ -156,7 +157,8 @@ class Command(BaseCommand):
                 yield from self._store_batch(pending, dry_run, options, run)
         finally:
             if pool is not None:
-                pool.shutdown(cancel_futures=True)
+                pool.terminate()
+                pool.join()
 
     def _submit(self, sources, context, dry_run, options, pool):
         """Read a batch, drop what is already imported, and start parsing the rest."""
@@ -176,7 +178,7 @@ class Command(BaseCommand):
         prepared = {}
         for label, data in read:
             if isinstance(data, bytes) and label not in skip:
-                prepared[label] = (pool.submit(_prepare_job, (label, data)) if pool is not None
+                prepared[label] = (pool.apply_async(_prepare_job, ((label, data),)) if pool is not None
                                    else _prepare_job((label, data), context))
         return read, skip, prepared
 
@@ -190,7 +192,7 @@ class Command(BaseCommand):
                 yield ParsedDocument(path=label, size=len(data)), {"status": UNCHANGED, **ZERO}
             else:
                 job = prepared.pop(label)
-                document = job.result() if isinstance(job, Future) else job
+                document = job.get() if isinstance(job, AsyncResult) else job
                 document, outcome = self._finish(document, dry_run, options, run)
                 if outcome.get("status") in (CREATED, UPDATED) and document.vocabulary:
                     merge(words, document.vocabulary)
