@@ -106,9 +106,11 @@ def bench_import(meetings: int) -> dict:
     corpus = Path(tempfile.mkdtemp(prefix="rs-bench-"))
     items = write_files(corpus, meetings, seed=1)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+    log = corpus / "import.log"  # a file, not a pipe: a full pipe would stall the importer
     started = time.monotonic()
-    process = psutil.Popen([sys.executable, "manage.py", "import_referater", str(corpus)], cwd=ROOT, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with open(log, "w") as output:
+        process = psutil.Popen([sys.executable, "manage.py", "import_referater", str(corpus)], cwd=ROOT, env=env,
+                               stdout=output, stderr=subprocess.STDOUT)
     peak = 0
     while process.poll() is None:
         try:
@@ -118,7 +120,7 @@ def bench_import(meetings: int) -> dict:
             pass
         time.sleep(0.1)
     elapsed = time.monotonic() - started
-    out, err = process.communicate()
+    err = log.read_text()
     stored = int(manage(url, "shell", "-c", "from minutes.models import AgendaItem; print(AgendaItem.objects.count())")
                  .stdout.strip().splitlines()[-1])
     return {"meetings": meetings, "items_generated": items, "items_stored": stored, "exit_code": process.returncode,
