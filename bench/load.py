@@ -6,6 +6,7 @@ decisions, organisation mentions, the suggestion vocabulary) and copies them in.
 The GIN index is dropped during the load and built once afterwards.
 """
 
+import datetime
 import json
 import multiprocessing
 import os
@@ -104,6 +105,17 @@ def _next_ids(cursor, table: str, count: int) -> int:
     return first
 
 
+_TAKEN: set[tuple[int, str]] = set()  # (committee id, date) already loaded: chunks are generated independently
+
+
+def _free_date(committee: int, date: str) -> str:
+    day = datetime.date.fromisoformat(date)
+    while (committee, day.isoformat()) in _TAKEN:
+        day += datetime.timedelta(days=1)
+    _TAKEN.add((committee, day.isoformat()))
+    return day.isoformat()
+
+
 def _copy(connection, meetings, items, decisions, mentions, committees, municipalities, organisation_ids, source):
     from committees.models import Committee
 
@@ -113,23 +125,25 @@ def _copy(connection, meetings, items, decisions, mentions, committees, municipa
                 committee, _ = Committee.objects.get_or_create(municipality=municipalities[code], name=name)
                 committees[(code, name)] = committee.pk
         first_meeting = _next_ids(cursor, "minutes_meeting", len(meetings))
+        dates = [_free_date(committees[(code, name)], date) for code, name, date, *_ in meetings]
         with cursor.copy("COPY minutes_meeting (id, committee_id, date, location, kind, title, participants, "
                          "absent, header, source_id, updated_at) FROM STDIN") as copy:
-            for n, (code, name, date, location, absent) in enumerate(meetings):
-                copy.write_row((first_meeting + n, committees[(code, name)], date, location, "referat", "", [],
+            for n, (code, name, _date, location, absent) in enumerate(meetings):
+                copy.write_row((first_meeting + n, committees[(code, name)], dates[n], location, "referat", "", [],
                                 absent, "{}", source, "now"))
         first_item = _next_ids(cursor, "minutes_agendaitem", len(items))
         with cursor.copy('COPY minutes_agendaitem (id, meeting_id, number, "order", title, item_type, case_number, '
                          "closed, sections, metadata, municipality_id, committee_id, date, outcome, "
                          "search_document) FROM STDIN") as copy:
-            for n, (meeting, number, order, title, item_type, case, closed, sections, code, name, date, outcome,
+            for n, (meeting, number, order, title, item_type, case, closed, sections, code, name, _date, outcome,
                     document) in enumerate(items):
                 copy.write_row((first_item + n, first_meeting + meeting, number, order, title, item_type, case,
-                                closed, sections, "{}", code, committees[(code, name)], date, outcome, document))
+                                closed, sections, "{}", code, committees[(code, name)], dates[meeting], outcome,
+                                document))
         with cursor.copy('COPY minutes_decision (item_id, "order", body, date, text, outcome, absent) '
                          "FROM STDIN") as copy:
             for n, item_decisions in enumerate(decisions):
-                date = items[n][10]
+                date = dates[items[n][0]]
                 for order, (body, text, outcome) in enumerate(item_decisions):
                     copy.write_row((first_item + n, order, body, date, text, outcome, []))
         with cursor.copy("COPY minutes_organisationmention (item_id, organisation_id, sentence) FROM STDIN") as copy:
