@@ -117,6 +117,14 @@ else:
         raise ImproperlyConfigured(str(exc)) from exc
     DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", **_embedded}}
     DATABASE_MODE = "embedded"
+# Per-connection planner settings for full-text search (measured in docs/BENCHMARKS.md):
+# with 4MB work_mem the GIN bitmaps of common words turn lossy and every row's vector is
+# rechecked; random_page_cost for SSDs lets the planner prefer the index over a scan that
+# must decompress every vector.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    f"-c work_mem={_env(env.str, 'DATABASE_WORK_MEM', default='64MB')} "
+    f"-c random_page_cost={_env(env.float, 'DATABASE_RANDOM_PAGE_COST', default=1.1)}"
+)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://…); no other database is supported.")
 

@@ -17,7 +17,7 @@ from django.db import connection
 
 from search import engine
 
-SAMPLE_ROWS = 20_000
+SAMPLE_ROWS = 5_000
 
 
 def exact_limit() -> int:
@@ -25,7 +25,7 @@ def exact_limit() -> int:
 
 
 def rank_candidates() -> int:
-    return getattr(settings, "SEARCH_RANK_CANDIDATES", 2_000)
+    return getattr(settings, "SEARCH_RANK_CANDIDATES", 500)
 
 
 def capped_count(queryset, limit: int) -> int:
