@@ -18,8 +18,8 @@ def _prepare_chunk(args):
     """Rows for CHUNK_MEETINGS generated meetings (runs in a worker process)."""
     seed, chunk, organisation_names = args
     from bench.corpus import Generator
-    from search.danish import WORD
     from search.index import document_for
+    from search.vocabulary import merge, vocabulary
 
     generator = Generator(seed * 100_003 + chunk)
     meetings, items, decisions, mentions, words = [], [], [], [], {}
@@ -40,12 +40,8 @@ def _prepare_chunk(args):
                           meeting.committee, meeting.date.isoformat(), item.decisions[-1][2], document))
             decisions.append([(body, text, outcome) for body, text, outcome in item.decisions])
             mentions.append(item.organisations)
-            if not item.closed:
-                for word in WORD.findall(item.title + " " + " ".join(t for _, t in item.sections)):
-                    key = word.casefold().strip("-'")
-                    if 2 < len(key) <= 100 and not key.isdigit():
-                        count, display = words.get(key, (0, word))
-                        words[key] = (count + 1, display)
+            if not item.closed:  # the importer's rule: closed items never feed suggestions
+                merge(words, vocabulary([item.title + "\n" + "\n".join(t for _, t in item.sections)]))
     return meetings, items, decisions, mentions, words
 
 

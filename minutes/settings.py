@@ -109,14 +109,12 @@ TEMPLATES = [
 # --- Database: DATABASE_URL, or the embedded server -------------------------
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": _env(env.dj_db_url, "DATABASE_URL", conn_max_age=60)}
-    DATABASE_MODE = "external"
 else:
     try:
         _embedded = embedded_db.ensure_running(MINUTES_DATA_DIR)
     except embedded_db.EmbeddedDatabaseError as exc:
         raise ImproperlyConfigured(str(exc)) from exc
     DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", **_embedded}}
-    DATABASE_MODE = "embedded"
 # Per-connection planner settings for full-text search (measured in docs/BENCHMARKS.md):
 # with 4MB work_mem the GIN bitmaps of common words turn lossy and every row's vector is
 # rechecked; random_page_cost for SSDs lets the planner prefer the index over a scan that

@@ -34,8 +34,8 @@ class Matches(Func):
 
 
 class TitleMatches(Func):
-    template = "ts_filter(%(expressions)s, '{a}')"
-    arg_joiner = ") @@ ("
+    """Whether the A-weighted part of the vector (title, organisations) matches the query."""
+
     output_field = BooleanField()
 
     def as_sql(self, compiler, connection, **extra):

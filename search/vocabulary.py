@@ -12,7 +12,6 @@ from search.danish import WORD, normalise
 def vocabulary(texts: Iterable[str]) -> dict[str, tuple[int, str]]:
     """Each normalised word of `texts` with its count and its first printed form."""
     counts: Counter[str] = Counter()
-    display: dict[str, str] = {}
     for text in texts:
         counts.update(WORD.findall(text))
     merged: dict[str, tuple[int, str]] = {}
@@ -21,7 +20,7 @@ def vocabulary(texts: Iterable[str]) -> dict[str, tuple[int, str]]:
         key = normalise(surface)
         if 2 < len(key) <= 100 and not key.isdigit():
             previous = merged.get(key)
-            merged[key] = (count + previous[0], previous[1]) if previous else (count, display.setdefault(key, surface))
+            merged[key] = (count + previous[0], previous[1]) if previous else (count, surface)
     return merged
 
 

@@ -42,10 +42,6 @@ def build_context(municipality: str | None = None) -> Context:
                    organisation_names={o.name: o.all_names() for o in organisations})
 
 
-def already_imported(sha256: str) -> bool:
-    return SourceDocument.objects.filter(sha256=sha256).exists()
-
-
 @dataclass
 class StoreResult:
     status: str
