@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError
+from django.db import connection
 
 from minutes.models import AgendaItem, Decision, ImportRun, Meeting, OrganisationMention, SourceDocument
 
@@ -158,14 +158,18 @@ def test_a_database_failure_mid_document_leaves_nothing_of_it(tmp_path, monkeypa
     shutil.copy(SEED_000, files[0])
     shutil.copy(DATA / "seed_002_43e0d7d8ce61521b" / "in.txt", files[1])
     shutil.copy(VIBORG, files[2])
-    original = Decision.objects.bulk_create
-
-    def fail_for_fredericia(objs, *args, **kwargs):
-        if objs and objs[0].item.meeting.committee.municipality.name == "Fredericia":
-            raise DatabaseError("simulated disk full")
-        return original(objs, *args, **kwargs)
-
-    monkeypatch.setattr(Decision.objects, "bulk_create", fail_for_fredericia)
+    # A real database error in the middle of the document: its items are refused after its
+    # source and meeting rows were written.
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            CREATE FUNCTION pg_temp.refuse_fredericia() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.municipality_id = 607 THEN RAISE EXCEPTION 'simulated disk full'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_fredericia BEFORE INSERT ON minutes_agendaitem
+                FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse_fredericia();
+        """)
     code, _, err = run(*files)
     assert code == 1
     assert "b.txt: databasen afviste dokumentet" in err

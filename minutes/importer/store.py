@@ -5,9 +5,10 @@ municipality, committee and date) replaces the meeting's items; every source
 document stays stored, so earlier versions can be compared.
 """
 
+import json
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 
@@ -16,16 +17,7 @@ from minutes.importer import index_item, open_vocabulary
 from minutes.importer.organisations import OrganisationMatcher
 from minutes.importer.parsed import ParsedDocument
 from minutes.importer.reader import Context
-from minutes.models import (
-    AgendaItem,
-    Amount,
-    Decision,
-    FollowUp,
-    ImportRun,
-    Meeting,
-    OrganisationMention,
-    SourceDocument,
-)
+from minutes.models import ImportRun, Meeting, SourceDocument
 from search.vocabulary import count_words
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -38,8 +30,12 @@ def build_context(municipality: str | None = None) -> Context:
     registry = [(o.name, list(o.aliases)) for o in organisations]
     rejected_candidates = OrganisationCandidate.objects.filter(status=OrganisationCandidate.Status.REJECTED)
     rejected = set(rejected_candidates.values_list("name", flat=True))
-    return Context(municipalities, OrganisationMatcher(registry, rejected), municipality,
-                   organisation_names={o.name: o.all_names() for o in organisations})
+    return Context(
+        municipalities,
+        OrganisationMatcher(registry, rejected),
+        municipality,
+        organisation_names={o.name: o.all_names() for o in organisations},
+    )
 
 
 @dataclass
@@ -51,25 +47,57 @@ class StoreResult:
     warnings: list[str] = field(default_factory=list)
 
 
+class Registry:
+    """Ids every document needs (municipalities, committees, organisations), read once per import run.
+
+    A committee created by a document is remembered only when that document commits:
+    a rolled-back document must not leave an id behind that no longer exists.
+    """
+
+    def __init__(self):
+        self.municipalities = dict(Municipality.objects.values_list("name", "code"))
+        self.organisations = dict(Organisation.objects.values_list("name", "id"))
+        self.committees = {(m, n): pk for pk, m, n in Committee.objects.values_list("id", "municipality_id", "name")}
+
+    def committee(self, municipality: int, name: str) -> int:
+        key = (municipality, name)
+        if key not in self.committees:
+            committee, _ = Committee.objects.get_or_create(municipality_id=municipality, name=name)
+            transaction.on_commit(lambda: self.committees.__setitem__(key, committee.pk))
+            return committee.pk
+        return self.committees[key]
+
+
 @transaction.atomic
-def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = False,
-          count_vocabulary: bool = True) -> StoreResult:
+def store(
+    document: ParsedDocument,
+    run: ImportRun | None = None,
+    force: bool = False,
+    count_vocabulary: bool = True,
+    registry: Registry | None = None,
+) -> StoreResult:
     """Store one document. With count_vocabulary=False the caller adds document.vocabulary to the
-    word table itself (the importer does it once per batch, for the documents that were stored)."""
+    word table itself (the importer does it once per batch, for the documents that were stored).
+    An importer passes one Registry for the whole run; without one it is read here."""
     parsed = document.meeting
     assert parsed is not None, "only successfully read documents are stored"
     source = SourceDocument.objects.filter(sha256=document.sha256).first()
     if source is not None and not force:
         return StoreResult(UNCHANGED)
-    municipality = Municipality.objects.get(name=parsed.municipality)
-    committee, _ = Committee.objects.get_or_create(municipality=municipality, name=parsed.committee)
+    registry = registry or Registry()
+    municipality = registry.municipalities[parsed.municipality]
+    committee = registry.committee(municipality, parsed.committee)
     if source is None:
         source = SourceDocument.objects.create(
-            file_name=document.path, sha256=document.sha256, text=document.text,
-            encoding=document.encoding, size=document.size, import_run=run,
+            file_name=document.path,
+            sha256=document.sha256,
+            text=document.text,
+            encoding=document.encoding,
+            size=document.size,
+            import_run=run,
         )
 
-    meeting = Meeting.objects.select_for_update().filter(committee=committee, date=parsed.date).first()
+    meeting = Meeting.objects.select_for_update().filter(committee_id=committee, date=parsed.date).first()
     result = StoreResult(CREATED if meeting is None else UPDATED)
     if meeting is not None and meeting.kind == Meeting.Kind.REFERAT and parsed.kind == Meeting.Kind.DAGSORDEN:
         # An agenda arriving after its minutes is the older version: keep the minutes.
@@ -80,12 +108,18 @@ def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = 
         return result
 
     fields = dict(
-        start_time=parsed.start_time, end_time=parsed.end_time, location=parsed.location[:300],
-        kind=parsed.kind, title=parsed.title[:500], participants=parsed.participants, absent=parsed.absent,
-        header=parsed.header, source=source,
+        start_time=parsed.start_time,
+        end_time=parsed.end_time,
+        location=parsed.location[:300],
+        kind=parsed.kind,
+        title=parsed.title[:500],
+        participants=parsed.participants,
+        absent=parsed.absent,
+        header=parsed.header,
+        source=source,
     )
     if meeting is None:
-        meeting = Meeting.objects.create(committee=committee, date=parsed.date, **fields)
+        meeting = Meeting.objects.create(committee_id=committee, date=parsed.date, **fields)
     else:
         meeting.items.all().delete()
         for name, value in fields.items():
@@ -97,51 +131,92 @@ def store(document: ParsedDocument, run: ImportRun | None = None, force: bool = 
     if document.search_documents is None:
         organisation_names = {o.name: o.all_names() for o in Organisation.objects.all()}
         document.search_documents = [index_item(p, parsed, organisation_names) for p in parsed.items]
-    items = AgendaItem.objects.bulk_create([
-        _agenda_item(meeting, order, p, search_document)
-        for order, (p, search_document) in enumerate(zip(parsed.items, document.search_documents, strict=True), 1)
-    ])
-    organisation_ids = {name: id_ for name, id_ in Organisation.objects.values_list("name", "id")}
-    decisions, mentions, follow_ups, amounts = [], [], [], []
-    for item, p in zip(items, parsed.items, strict=True):
-        decisions += [
-            Decision(item=item, order=n, body=d.body[:200], date=d.date, text=d.text, outcome=d.outcome,
-                     absent=d.absent)
-            for n, d in enumerate(p.decisions)
-        ]
-        mentions += [
-            OrganisationMention(item=item, organisation_id=organisation_ids[m.organisation], sentence=m.sentence)
-            for m in p.mentions if m.organisation in organisation_ids
-        ]
-        follow_ups += [
-            FollowUp(item=item, sentence=f.sentence, period=f.period[:100], due_start=f.due_start, due_end=f.due_end)
-            for f in p.follow_ups
-        ]
-        amounts += [Amount(item=item, text=a.text[:100], kroner=a.kroner, sentence=a.sentence) for a in p.amounts]
-    Decision.objects.bulk_create(decisions)
-    OrganisationMention.objects.bulk_create(mentions)
-    FollowUp.objects.bulk_create(follow_ups)
-    Amount.objects.bulk_create(amounts)
+    result.items, result.decisions, result.organisations = _copy_items(
+        meeting, municipality, committee, parsed.items, document.search_documents, registry.organisations
+    )
     _record_candidates(parsed)
     # Only open items feed the suggestion vocabulary: a closed item's words must not surface.
     if document.vocabulary is None:
         document.vocabulary = open_vocabulary(parsed)
     if count_vocabulary:
         count_words(document.vocabulary)
-
-    result.items, result.decisions, result.organisations = len(items), len(decisions), len(mentions)
     return result
 
 
-def _agenda_item(meeting: Meeting, order: int, parsed, search_document: str) -> AgendaItem:
-    committee = meeting.committee
-    return AgendaItem(
-        meeting=meeting, number=parsed.number, order=order, title=parsed.title[:1000], item_type=parsed.item_type,
-        case_number=(parsed.case_number or "")[:60], closed=parsed.closed,
-        sections=[{"heading": h, "text": t} for h, t in parsed.sections],
-        metadata=parsed.metadata, municipality_id=committee.municipality_id, committee=committee, date=meeting.date,
-        outcome=parsed.decisions[-1].outcome if parsed.decisions else "", search_document=search_document,
-    )
+def _copy_items(
+    meeting,
+    municipality: int,
+    committee: int,
+    items: list,
+    search_documents: list[str],
+    organisation_ids: dict[str, int],
+) -> tuple[int, int, int]:
+    """The items and everything found in them, with COPY: a handful of statements per document.
+    (items, decisions, organisation mentions) written."""
+    decisions = mentions = 0
+    # psycopg's own cursor, for COPY; its errors still become Django's DatabaseError.
+    with connection.cursor() as wrapper, connection.wrap_database_errors:
+        cursor = wrapper.cursor
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('minutes_agendaitem', 'id')) FROM generate_series(1, %s)",
+            [len(items)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(
+            'COPY minutes_agendaitem (id, meeting_id, number, "order", title, item_type, case_number, '
+            "closed, sections, metadata, municipality_id, committee_id, date, outcome, search_document) "
+            "FROM STDIN"
+        ) as copy:
+            for order, (id_, p, search_document) in enumerate(zip(ids, items, search_documents, strict=True), 1):
+                copy.write_row(
+                    (
+                        id_,
+                        meeting.pk,
+                        p.number,
+                        order,
+                        p.title[:1000],
+                        p.item_type,
+                        (p.case_number or "")[:60],
+                        p.closed,
+                        json.dumps([{"heading": h, "text": t} for h, t in p.sections], ensure_ascii=False),
+                        json.dumps(p.metadata, ensure_ascii=False),
+                        municipality,
+                        committee,
+                        meeting.date,
+                        p.decisions[-1].outcome if p.decisions else "",
+                        search_document,
+                    )
+                )
+        if any(p.decisions for p in items):
+            with cursor.copy(
+                'COPY minutes_decision (item_id, "order", body, date, text, outcome, absent) FROM STDIN'
+            ) as copy:
+                for id_, p in zip(ids, items, strict=True):
+                    for n, d in enumerate(p.decisions):
+                        copy.write_row((id_, n, d.body[:200], d.date, d.text, d.outcome, d.absent))
+                        decisions += 1
+        if any(p.mentions for p in items):
+            with cursor.copy(
+                "COPY minutes_organisationmention (item_id, organisation_id, sentence) FROM STDIN"
+            ) as copy:
+                for id_, p in zip(ids, items, strict=True):
+                    for m in p.mentions:
+                        if m.organisation in organisation_ids:
+                            copy.write_row((id_, organisation_ids[m.organisation], m.sentence))
+                            mentions += 1
+        if any(p.follow_ups for p in items):
+            with cursor.copy(
+                "COPY minutes_followup (item_id, sentence, period, due_start, due_end) FROM STDIN"
+            ) as copy:
+                for id_, p in zip(ids, items, strict=True):
+                    for f in p.follow_ups:
+                        copy.write_row((id_, f.sentence, f.period[:100], f.due_start, f.due_end))
+        if any(p.amounts for p in items):
+            with cursor.copy("COPY minutes_amount (item_id, text, kroner, sentence) FROM STDIN") as copy:
+                for id_, p in zip(ids, items, strict=True):
+                    for a in p.amounts:
+                        copy.write_row((id_, a.text[:100], a.kroner, a.sentence))
+    return len(items), decisions, mentions
 
 
 def _record_candidates(parsed) -> None:
@@ -152,9 +227,8 @@ def _record_candidates(parsed) -> None:
     if not seen:
         return
     existing = {
-        c.lower_name: c for c in OrganisationCandidate.objects.annotate(lower_name=Lower("name")).filter(
-            lower_name__in=list(seen)
-        )
+        c.lower_name: c
+        for c in OrganisationCandidate.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=list(seen))
     }
     for key, (name, sentence) in seen.items():
         if key in existing:

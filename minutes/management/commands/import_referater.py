@@ -18,7 +18,7 @@ from django.utils import timezone
 from committees.models import Municipality
 from minutes.importer import prepare
 from minutes.importer.parsed import ParsedDocument
-from minutes.importer.store import CREATED, UNCHANGED, UPDATED, build_context, store
+from minutes.importer.store import CREATED, UNCHANGED, UPDATED, Registry, build_context, store
 from minutes.models import ImportRun, SourceDocument
 from search.danish import warm_up
 from search.vocabulary import count_words, merge
@@ -45,6 +45,11 @@ def _prepare_job(job, context=None):
         return ParsedDocument(path=label, status="error",
                               error=f"{label}: uventet fejl ved læsning ({exc.__class__.__name__}: {exc}); "
                                     "intet fra filen er gemt; kør med --traceback og rapportér fejlen")
+
+
+def _first_line(exc: Exception) -> str:
+    """The database's own sentence, without the row it was reading (COPY adds the whole row)."""
+    return " ".join((str(exc).strip().splitlines() or [exc.__class__.__name__])[0].split())
 
 
 class Command(BaseCommand):
@@ -74,6 +79,7 @@ class Command(BaseCommand):
         sources, problems = self._collect(options["paths"])
         dry_run, as_json = options["dry_run"], options["json"]
         context = build_context(municipality)
+        self.registry = None if dry_run else Registry()
         run = None if dry_run else ImportRun.objects.create(
             user=getpass.getuser(), arguments=sys.argv[1:], dry_run=False
         )
@@ -210,12 +216,12 @@ class Command(BaseCommand):
                               "organisations": sum(len(i.mentions) for i in items)}
         label = document.path
         try:
-            result = store(document, run, force=options["force"], count_vocabulary=False)
+            result = store(document, run, force=options["force"], count_vocabulary=False, registry=self.registry)
         except DatabaseError as exc:
             if options.get("traceback"):
                 traceback.print_exc()
             return ParsedDocument(path=label, status="error",
-                                  error=f"{label}: databasen afviste dokumentet ({' '.join(str(exc).split())}); "
+                                  error=f"{label}: databasen afviste dokumentet ({_first_line(exc)}); "
                                         "intet fra filen er gemt"), {}
         except Exception as exc:  # a bug must not stop the other files
             if options.get("traceback"):
