@@ -172,12 +172,16 @@ _LEXEMES: dict[str, tuple[str, ...]] = {}
 _POSITIONS = [str(n) for n in range(16384)]
 
 
-def _lexemes_of(word: str) -> tuple[str, ...]:
+def _quoted_lexemes_of(word: str) -> tuple[str, ...]:
+    """The word's lexemes quoted for tsvector text (PostgreSQL refuses lexemes over 2,000 bytes)."""
     lexemes = _LEXEMES.get(word)
     if lexemes is None:
         if len(_LEXEMES) > 1_000_000:
             _LEXEMES.clear()
-        lexemes = _LEXEMES[word] = tuple(index_lexemes(word))
+        lexemes = _LEXEMES[word] = tuple(
+            "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+            for lexeme in index_lexemes(word) if len(lexeme.encode()) <= 2000
+        )
     return lexemes
 
 
@@ -187,25 +191,26 @@ def tsvector_literal(fields: list[tuple[str, str]]) -> str:
     `fields` are (text, weight) pairs; a gap of positions between fields keeps a
     phrase from matching across two fields.
     """
-    positions: dict[str, list[str]] = {}
+    # Positions per distinct word first (words repeat), then per lexeme.
+    word_places: dict[str, list[str]] = {}
     position = 1
     for text, weight in fields:
         for word in tokens(text):
             if position > 16383:
                 break
-            place = _POSITIONS[position] + weight
-            for lexeme in _lexemes_of(word):
-                places = positions.get(lexeme)
-                if places is None:
-                    positions[lexeme] = [place]
-                else:
-                    places.append(place)
+            places = word_places.get(word)
+            if places is None:
+                word_places[word] = [_POSITIONS[position] + weight]
+            else:
+                places.append(_POSITIONS[position] + weight)
             position += 1
         position += 10
-    parts = []
-    for lexeme, places in positions.items():
-        if len(lexeme.encode()) > 2000:
-            continue
-        quoted = lexeme.replace("\\", "\\\\").replace("'", "''")
-        parts.append(f"'{quoted}':{','.join(places[:256])}")
-    return " ".join(parts)
+    positions: dict[str, list[str]] = {}
+    for word, places in word_places.items():
+        for lexeme in _quoted_lexemes_of(word):
+            known = positions.get(lexeme)
+            if known is None:
+                positions[lexeme] = places
+            else:
+                positions[lexeme] = known + places  # a new list: `places` may be shared by other lexemes
+    return " ".join([f"{lexeme}:{','.join(places[:256])}" for lexeme, places in positions.items()])

@@ -1,5 +1,6 @@
 """Facts inside free text: decision outcomes, amounts in kroner, promised follow-ups."""
 
+import bisect
 import calendar
 import datetime
 import re
@@ -65,6 +66,7 @@ _SCALES = {"mio": 10**6, "mill": 10**6, "millioner": 10**6, "million": 10**6, "m
 class FoundAmount:
     text: str
     kroner: Decimal
+    start: int = 0  # where in the text it was written
 
 
 def find_amounts(text: str) -> list[FoundAmount]:
@@ -80,7 +82,7 @@ def find_amounts(text: str) -> list[FoundAmount]:
         elif scale:
             value *= _SCALES.get(scale, 1)
         if value > 0:
-            found.append(FoundAmount(match.group().strip(), value))
+            found.append(FoundAmount(match.group().strip(), value, match.start()))
     return found
 
 
@@ -90,14 +92,33 @@ _SEASONS = {"foråret": (3, 5), "sommeren": (6, 8), "efteråret": (9, 11), "vint
 _MONTH_NAMES = "|".join(m for m in MONTHS if len(m) > 3 and MONTHS[m] and m not in (
     "january", "february", "march", "june", "july", "october"))
 _ORDINAL = {"1.": 1, "første": 1, "2.": 2, "andet": 2, "anden": 2, "3.": 3, "tredje": 3, "4.": 4, "fjerde": 4}
+# Every period ends in a year. Finding the years is cheap; the full pattern is then tried
+# only on the few words before each year (trying it at every character is ten times slower).
 _PERIOD = re.compile(
-    rf"(?P<season>foråret|sommeren|efteråret|vinteren|forår|sommer|efterår|vinter)\s+(?P<sy>20\d\d)"
-    rf"|(?P<part>primo|medio|ultimo|starten af|slutningen af|udgangen af)?\s*(?P<month>{_MONTH_NAMES})\s+(?P<my>20\d\d)"
+    rf"\b(?:(?P<season>foråret|sommeren|efteråret|vinteren|forår|sommer|efterår|vinter)\s+(?P<sy>20\d\d)"
+    rf"|(?:(?P<part>primo|medio|ultimo|starten af|slutningen af|udgangen af)\s+)?"
+    rf"(?P<month>{_MONTH_NAMES})\s+(?P<my>20\d\d)"
     rf"|(?P<q>1\.|2\.|3\.|4\.|første|andet|tredje|fjerde)\s+kvartal\s+(?P<qy>20\d\d)"
     rf"|(?P<h>1\.|2\.|første|andet|anden)\s+halvår\s+(?P<hy>20\d\d)"
-    rf"|(?:inden\s+)?(?:udgangen|slutningen)\s+af\s+(?P<ey>20\d\d)",
+    rf"|(?:inden\s+)?(?:udgangen|slutningen)\s+af\s+(?P<ey>20\d\d))$",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"20\d\d(?!\d)")
+_PERIOD_REACH = 60  # characters before a year that a period can start at ("slutningen af september  2025")
+
+
+def find_periods(text: str):
+    """(start in text, match) of every named period (_PERIOD's groups), left to right."""
+    for year in _YEAR.finditer(text):
+        end = year.end()
+        if year.start() and text[year.start() - 1].isalnum():
+            continue  # part of a longer word or number
+        start = max(0, year.start() - _PERIOD_REACH)
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1  # begin the window at a word's start, so \b means what it says
+        match = _PERIOD.search(text, start, end)
+        if match:
+            yield match.start(), match
 _PROMISE = re.compile(
     r"\b(?:status|orienter(?:es|ing|et)|forelægge(?:s|lse)?|evaluering(?:en)?|evalueres|opfølgning|"
     r"ser frem til|vende(?:r)? tilbage|afrapporter(?:ing|es)|genoptage(?:s|lse)|tilbage til udvalget|"
@@ -154,22 +175,41 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip(" •-–")]
 
 
+def sentence_at(text: str, spans: list[tuple[int, int]], starts: list[int], position: int) -> str:
+    """The sentence (from sentence_spans) holding `position`."""
+    a, b = spans[max(0, bisect.bisect_right(starts, position) - 1)]
+    return text[a:b].strip(" •-–")
+
+
 def split_sentences(text: str) -> list[str]:
     return [text[a:b].strip(" •-–") for a, b in sentence_spans(text)]
 
 
 def find_follow_ups(text: str, after: datetime.date | None) -> list[FoundFollowUp]:
-    """Sentences promising to come back to the subject in a named period after the meeting."""
+    """Sentences promising to come back to the subject in a named period after the meeting.
+
+    The text is scanned once for periods; only the sentences holding one are read for a promise.
+    """
     found = []
-    if not _PROMISE.search(text) or not _PERIOD.search(text):
-        return found
-    for sentence in split_sentences(text):
+    spans = None
+    done_until = -1  # one follow-up per sentence: its first period still to come
+    for position, match in find_periods(text):
+        if position < done_until:
+            continue
+        if spans is None:
+            if not _PROMISE.search(text):
+                return found
+            spans = sentence_spans(text)
+            starts = [a for a, _ in spans]
+        a, b = spans[max(0, bisect.bisect_right(starts, position) - 1)]
+        if match.end() > b:  # the period runs over a line or sentence break: not one sentence
+            continue
+        start, end = period_range(match)
+        if after is not None and end <= after:
+            continue  # a period already past at the meeting is history, not a promise
+        sentence = text[a:b]
         if not _PROMISE.search(sentence):
             continue
-        for match in _PERIOD.finditer(sentence):
-            start, end = period_range(match)
-            if after is not None and end <= after:
-                continue  # a period already past at the meeting is history, not a promise
-            found.append(FoundFollowUp(sentence, " ".join(match.group().split()), start, end))
-            break
+        found.append(FoundFollowUp(sentence.strip(" •-–"), " ".join(match.group().split()), start, end))
+        done_until = b
     return found

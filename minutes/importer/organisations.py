@@ -7,10 +7,10 @@ Landsforening; full names match in any case and with a genitive s
 ("Ankestyrelsens"). Text is matched after look-alike letters are folded.
 """
 
-import bisect
 import re
 from dataclasses import dataclass
 
+from minutes.importer import extract
 from minutes.importer.extract import sentence_spans
 from search.lookalikes import fold_lookalikes
 
@@ -98,9 +98,7 @@ class OrganisationMatcher:
     def _scan(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of every registered name, longest first, left to right."""
         words = [w.rstrip(".") or w for w in _TOKEN.findall(text)]
-        folded = [w.rstrip(".") or w for w in _TOKEN.findall(text.casefold())]
-        if len(folded) != len(words):  # casefolding changed a token boundary (ß → ss)
-            folded = [w.casefold() for w in words]
+        folded = [w.casefold() for w in words]
         starts = self._lengths.keys() & set(folded)
         if not starts:
             return []
@@ -126,12 +124,14 @@ class OrganisationMatcher:
     def find(self, text: str) -> tuple[list[Found], list[Found]]:
         """(registered organisations, candidates) in `text`, each once, with its first sentence."""
         text = fold_lookalikes(text)
-        spans = sentence_spans(text)
-        starts = [a for a, _ in spans]
+        spans: list[tuple[int, int]] = []
+        starts: list[int] = []
 
         def sentence_at(position: int) -> str:
-            a, b = spans[max(0, bisect.bisect_right(starts, position) - 1)]
-            return text[a:b].strip(" •-–")
+            if not spans:  # only for a text that names something
+                spans.extend(sentence_spans(text))
+                starts.extend(a for a, _ in spans)
+            return extract.sentence_at(text, spans, starts, position)
 
         organisations: dict[str, Found] = {}
         known = self._scan(text)
