@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, FloatField, Func, Q, Value
-from django.db.models.functions import ExtractYear
+from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from search.danish import WORD, index_lexemes, normalise
@@ -82,6 +81,7 @@ def order(queryset, parsed: ParsedQuery, sort: str = "relevance"):
 
 # --- Facets ----------------------------------------------------------------------------------
 FACETS = ["municipality", "committee", "year", "item_type", "outcome", "organisation"]
+FACET_VALUES = 30  # values shown of the municipality, committee and organisation facets
 
 
 @dataclass
@@ -109,34 +109,16 @@ def toggle_url(base: str, params: dict[str, list[str]], name: str, value: str) -
     return f"{base}?{query}" if query else base
 
 
-def exact_tallies(queryset) -> dict[str, dict]:
-    """Counts per facet value over every item of `queryset` (one GROUP BY per facet)."""
-    plain = queryset.order_by()
-    rows = {
-        "municipality": plain.values("municipality").annotate(n=Count("id")),
-        "committee": plain.values("committee").annotate(n=Count("id")),
-        "year": plain.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")),
-        "item_type": plain.exclude(item_type=None).values("item_type").annotate(n=Count("id")),
-        "outcome": plain.exclude(outcome="").values("outcome").annotate(n=Count("id")),
-        "organisation": plain.filter(mentions__isnull=False).values("mentions__organisation")
-        .annotate(n=Count("id", distinct=True)),
-    }
-    counts = {
-        "municipality": {r["municipality"]: r["n"] for r in rows["municipality"]},
-        "committee": {r["committee"]: r["n"] for r in rows["committee"]},
-        "year": {str(r["year"]): r["n"] for r in rows["year"]},
-        "item_type": {r["item_type"]: r["n"] for r in rows["item_type"]},
-        "outcome": {r["outcome"]: r["n"] for r in rows["outcome"]},
-        "organisation": {r["mentions__organisation"]: r["n"] for r in rows["organisation"]},
-    }
-    return counts
-
-
 def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: str, params: dict[str, list[str]]):
     """Facet values with labels, counts and toggle URLs; selected values stay visible at zero."""
     from committees.models import Committee, Municipality, Organisation
     from minutes.models import AgendaItem, Outcome
 
+    # The most frequent values of the long facets are shown (a common word is in thousands of
+    # committees); selected values always stay.
+    counts = {name: dict(sorted(values.items(), key=lambda kv: -kv[1])[:FACET_VALUES])
+              if name in ("municipality", "committee", "organisation") else values
+              for name, values in counts.items()}
     municipalities = Municipality.objects.filter(
         Q(pk__in=counts["municipality"]) | Q(name__in=selected.get("municipality", [])))
     committees = Committee.objects.filter(

@@ -118,14 +118,22 @@ def filter_items(queryset, selected: dict[str, list[str]]):
     from minutes.models import AgendaItem, Outcome
 
     if selected.get("municipality"):
+        from committees.models import Municipality
+
+        # Codes, not a join: the search index holds the municipality code beside the words.
         names = selected["municipality"]
-        queryset = queryset.filter(Q(municipality__name__in=names) | Q(municipality__slug__in=names))
+        codes = Municipality.objects.filter(Q(name__in=names) | Q(slug__in=names)).values_list("code", flat=True)
+        queryset = queryset.filter(municipality_id__in=list(codes))
     if selected.get("committee"):
         ids = [int(v) for v in selected["committee"] if v.isdigit() and len(v) < 10]
         queryset = queryset.filter(committee_id__in=ids)
     if selected.get("year"):
-        years = [int(v) for v in selected["year"] if v.isdigit() and len(v) == 4]
-        queryset = queryset.filter(date__year__in=years) if years else queryset.none()
+        years = [int(v) for v in selected["year"] if v.isdigit() and len(v) == 4 and v != "0000"]
+        # Date ranges, not EXTRACT(year): the search index holds the date.
+        within = Q()
+        for year in years:
+            within |= Q(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
+        queryset = queryset.filter(within) if years else queryset.none()
     if selected.get("item_type"):
         queryset = queryset.filter(item_type__in=[v for v in selected["item_type"] if v in AgendaItem.ItemType.values])
     if selected.get("outcome"):

@@ -1,87 +1,138 @@
-"""What keeps a search fast at two million items: exact work below a threshold, estimates above it.
+"""What keeps a search fast at millions of items: a sample first, exact work only where it is cheap.
 
-- Counts are exact up to SEARCH_EXACT_LIMIT matches (counted with a LIMIT, so the cost is
-  bounded); above it the planner's estimate is used and the page says "ca.".
-- Relevance is computed for a bounded candidate set: the SEARCH_RANK_CANDIDATES newest
-  matches (read through the date index), not for every match of a common word.
-- Facet counts above the threshold come from a sample of the table (TABLESAMPLE SYSTEM),
-  scaled to the estimated count.
-Below the threshold everything is exact, which is what the relevance tests see.
+Every item sits in one of 1,024 pseudo-random buckets (hashint8(id) & 1023), and the search
+index (migration 0004) holds the bucket beside the words, the municipality and the date.
+
+- PostgreSQL's planner guesses the number of matches from its statistics (no rows read).
+- A small guess (at most SEARCH_EXACT_LIMIT): the count and the facets are exact; the count is
+  read with a LIMIT, so its cost stays bounded even when the guess was wrong.
+- A large guess: the search reads its matches in as many buckets as should hold about
+  SEARCH_SAMPLE_MATCHES of them; the index answers that without touching the other matches,
+  however common the word. If the sample confirms many matches, the count and the facet
+  counts are the sample's, scaled up, and the page says "ca."; relevance is then computed
+  for the SEARCH_RANK_CANDIDATES newest matches, found through the index's date column from
+  a cut-off date taken from the sample. If not, the exact path above is taken.
+
+The relevance tests run on small tables, where everything is exact.
 """
 
 import json
+import math
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import F, Func, IntegerField, OuterRef
 
 from search import engine
 
-SAMPLE_ROWS = 5_000
+BUCKETS = 1024
+
+
+class Bucket(Func):
+    """The item's sample bucket: the same expression as in the search index, so the index serves it."""
+
+    template = "(hashint8(%(expressions)s) & 1023)"
+    output_field = IntegerField()
 
 
 def exact_limit() -> int:
-    return getattr(settings, "SEARCH_EXACT_LIMIT", 10_000)
+    return getattr(settings, "SEARCH_EXACT_LIMIT", 2_000)
 
 
 def rank_candidates() -> int:
-    return getattr(settings, "SEARCH_RANK_CANDIDATES", 500)
+    return getattr(settings, "SEARCH_RANK_CANDIDATES", 200)
 
 
-def capped_count(queryset, limit: int) -> int:
-    """min(count, limit + 1), reading at most limit + 1 rows."""
-    return queryset.order_by().values("id")[: limit + 1].count()
+def sample_matches() -> int:
+    return getattr(settings, "SEARCH_SAMPLE_MATCHES", 1_000)
+
+
+@dataclass
+class Plan:
+    count: int
+    estimated: bool
+    tallies: dict[str, dict] = field(default_factory=dict)
+    sample: list[tuple] = field(default_factory=list)  # (id, date) of the sampled matches, when estimated
+
+
+COLUMNS = ("id", "municipality_id", "committee_id", "date", "item_type", "outcome", "organisations")
+
+
+def _with_organisations(queryset):
+    """The rows with the ids of the organisations each mentions (one index lookup per row, in the database)."""
+    from minutes.models import OrganisationMention
+
+    mentioned = OrganisationMention.objects.filter(item=OuterRef("pk")).values("organisation_id")
+    return queryset.order_by().annotate(organisations=ArraySubquery(mentioned))
+
+
+def plan(queryset, with_tallies: bool = True) -> Plan:
+    """Count and facet counts of `queryset`'s matches: exact when there are few, estimated when many."""
+    limit = exact_limit()
+    guess = planner_estimate(queryset)
+    queryset = _with_organisations(queryset)
+    read_all = guess <= limit
+    if read_all:
+        # Few, says the planner: read them all (at most limit + 1), count and tally them.
+        rows = list(queryset.order_by().values_list(*COLUMNS)[: limit + 1])
+        if len(rows) <= limit:
+            return Plan(len(rows), False, _tally(rows, 1.0) if with_tallies else {})
+        guess = 4 * len(rows)  # the planner guessed low (a word its statistics do not hold)
+    # Many: read the matches in as many buckets as should hold about sample_matches() of them.
+    buckets = min(BUCKETS, max(1, math.ceil(BUCKETS * sample_matches() / guess)))
+    sample = list(queryset.order_by().annotate(bucket=Bucket(F("id"))).filter(bucket__lt=buckets)
+                  .values_list(*COLUMNS))
+    estimate = round(len(sample) * BUCKETS / buckets)
+    if estimate <= limit and not read_all:
+        # The planner guessed high (phrases, several words): the sample says few, so count them.
+        rows = list(queryset.order_by().values_list(*COLUMNS)[: limit + 1])
+        if len(rows) <= limit:
+            return Plan(len(rows), False, _tally(rows, 1.0) if with_tallies else {})
+    estimate = max(estimate, limit + 1)
+    tallies = _tally(sample, estimate / len(sample) if sample else 1.0) if with_tallies else {}
+    return Plan(estimate, True, tallies, sample=[(r[0], r[3]) for r in sample])
 
 
 def planner_estimate(queryset) -> int:
-    sql, params = queryset.order_by().values("id").query.sql_with_params()
+    """PostgreSQL's own guess of the number of matches (from its statistics; no rows are read)."""
+    try:
+        sql, params = queryset.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:
+        return 0
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return int(plan[0]["Plan"]["Plan Rows"])
+        found = cursor.fetchone()[0]
+    found = json.loads(found) if isinstance(found, str) else found
+    return int(found[0]["Plan"]["Plan Rows"])
 
 
-def count(queryset) -> tuple[int, bool]:
-    """(count, whether it is an estimate)."""
-    limit = exact_limit()
-    capped = capped_count(queryset, limit)
-    if capped <= limit:
-        return capped, False
-    return max(planner_estimate(queryset), capped), True
+def candidates(queryset, found: Plan):
+    """The rank_candidates() newest matches: the set relevance is computed on when there are many.
 
-
-def candidates(queryset):
-    """The newest matches, as the set relevance ranking is computed on."""
+    The sample's dates say from which date on about twice that many matches lie, so the
+    index reads those matches only; if they turn out too few, the newest are read by date.
+    """
     from minutes.models import AgendaItem
 
-    newest = queryset.order_by("-date", "-id").values("id")[: rank_candidates()]
-    return AgendaItem.objects.filter(id__in=newest)
+    wanted = rank_candidates()
+    newest = queryset.order_by("-date", "-id").values_list("id", flat=True)
+    dates = sorted((date for _id, date in found.sample), reverse=True)
+    if dates:
+        position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
+        ids = list(newest.filter(date__gte=dates[max(0, position)])[:wanted])
+        if len(ids) == wanted:
+            return AgendaItem.objects.filter(id__in=ids)
+    return AgendaItem.objects.filter(id__in=list(newest[:wanted]))
 
 
-def _table_rows() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT greatest(reltuples, 1)::bigint FROM pg_class WHERE oid = 'minutes_agendaitem'::regclass")
-        return cursor.fetchone()[0]
-
-
-def sampled_tallies(queryset, estimate: int) -> dict[str, dict]:
-    """Facet counts from a sample of the table, scaled to `estimate` matches."""
-    from minutes.models import OrganisationMention
-
-    percent = min(100.0, SAMPLE_ROWS * 100.0 / _table_rows())
-    sql, params = queryset.order_by().values(
-        "id", "municipality_id", "committee_id", "date", "item_type", "outcome").query.sql_with_params()
-    table = 'FROM "minutes_agendaitem"'
-    sql = sql.replace(table, f"{table} TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE (7)", 1)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return engine.exact_tallies(candidates(queryset))
-    scale = estimate / len(rows)
+def _tally(rows: list[tuple], scale: float) -> dict[str, dict]:
+    """Facet counts of sampled (or all) rows, multiplied by `scale`."""
     tallies = {name: Counter() for name in engine.FACETS}
-    for _id, municipality, committee, date, item_type, outcome in rows:
+    for _id, municipality, committee, date, item_type, outcome, organisations in rows:
         tallies["municipality"][municipality] += 1
         tallies["committee"][committee] += 1
         tallies["year"][str(date.year)] += 1
@@ -89,7 +140,8 @@ def sampled_tallies(queryset, estimate: int) -> dict[str, dict]:
             tallies["item_type"][item_type] += 1
         if outcome:
             tallies["outcome"][outcome] += 1
-    mentioned = OrganisationMention.objects.filter(item_id__in=[r[0] for r in rows]).values_list("organisation_id")
-    tallies["organisation"].update(organisation for (organisation,) in mentioned)
+        tallies["organisation"].update(organisations)
+    if scale == 1.0:
+        return {name: dict(counter) for name, counter in tallies.items()}
     return {name: {value: max(1, round(n * scale)) for value, n in counter.items()}
             for name, counter in tallies.items()}

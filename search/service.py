@@ -45,8 +45,10 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     parsed = parse(filterset.query)
     sort = filterset.sort_order
     matches = engine.matching(filterset.qs, parsed)
-    count, estimated = scale.count(matches)
-    ranked = scale.candidates(matches) if estimated and sort == "relevance" and not parsed.empty else matches
+    found = scale.plan(matches, with_tallies=with_facets)
+    count, estimated = found.count, found.estimated
+    # Many matches: relevance is computed for the newest candidates, not for every match.
+    ranked = scale.candidates(matches, found) if estimated and sort == "relevance" and not parsed.empty else matches
     queryset = engine.order(ranked, parsed, sort)
     page_size = bounded_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     shown = min(count, scale.rank_candidates()) if ranked is not matches else count
@@ -69,7 +71,7 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
         snippets=snippets, params=params, estimated=estimated, last_page=pages,
     )
     if with_facets:
-        tallies = scale.sampled_tallies(matches, count) if estimated else engine.exact_tallies(matches)
+        tallies = found.tallies
         result.facets = engine.facet_counts(tallies, filterset.selected(), base_url, params)
         result.suggestion = engine.suggestion(parsed, count)
     return result

@@ -1,5 +1,6 @@
 """The word table behind "Mente du …?": every indexed word with its count."""
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -16,12 +17,19 @@ def vocabulary(texts: Iterable[str]) -> dict[str, tuple[int, str]]:
         counts.update(WORD.findall(text))
     merged: dict[str, tuple[int, str]] = {}
     for surface, count in counts.items():
-        surface = surface.strip("-'")
-        key = normalise(surface)
-        if 2 < len(key) <= 100 and not key.isdigit():
+        surface, key = _key(surface)
+        if key:
             previous = merged.get(key)
             merged[key] = (count + previous[0], previous[1]) if previous else (count, surface)
     return merged
+
+
+@functools.lru_cache(maxsize=200_000)
+def _key(surface: str) -> tuple[str, str | None]:
+    """(printed form, word-table key), the key None for what is no suggestion (short words, numbers)."""
+    surface = surface.strip("-'")
+    key = normalise(surface)
+    return surface, key if 2 < len(key) <= 100 and not key.isdigit() else None
 
 
 def merge(into: dict[str, tuple[int, str]], words: dict[str, tuple[int, str]]) -> None:
