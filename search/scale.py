@@ -30,6 +30,9 @@ from django.db.models import F, Func, IntegerField, OuterRef
 from search import engine
 
 BUCKETS = 1024
+# A range of buckets is read from the index entry by entry: beyond 32 (3 % of the items) that
+# costs more than the sample saves, so a sample holds fewer matches rather than more buckets.
+MAX_SAMPLE_BUCKETS = 32
 
 
 class Bucket(Func):
@@ -48,7 +51,7 @@ def rank_candidates() -> int:
 
 
 def sample_matches() -> int:
-    return getattr(settings, "SEARCH_SAMPLE_MATCHES", 1_000)
+    return getattr(settings, "SEARCH_SAMPLE_MATCHES", 500)
 
 
 @dataclass
@@ -83,7 +86,7 @@ def plan(queryset, with_tallies: bool = True) -> Plan:
             return Plan(len(rows), False, _tally(rows, 1.0) if with_tallies else {})
         guess = 4 * len(rows)  # the planner guessed low (a word its statistics do not hold)
     # Many: read the matches in as many buckets as should hold about sample_matches() of them.
-    buckets = min(BUCKETS, max(1, math.ceil(BUCKETS * sample_matches() / guess)))
+    buckets = min(MAX_SAMPLE_BUCKETS, max(1, math.ceil(BUCKETS * sample_matches() / guess)))
     sample = list(queryset.order_by().annotate(bucket=Bucket(F("id"))).filter(bucket__lt=buckets)
                   .values_list(*COLUMNS))
     estimate = round(len(sample) * BUCKETS / buckets)
