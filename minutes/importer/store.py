@@ -81,7 +81,9 @@ def store(
     An importer passes one Registry for the whole run; without one it is read here."""
     parsed = document.meeting
     assert parsed is not None, "only successfully read documents are stored"
-    source = SourceDocument.objects.filter(sha256=document.sha256).first()
+    # order_by() and [:1], not first(): first() orders by id, and the planner may then walk the
+    # whole id index instead of using the unique index.
+    source = next(iter(SourceDocument.objects.filter(sha256=document.sha256).only("id").order_by()[:1]), None)
     if source is not None and not force:
         return StoreResult(UNCHANGED)
     registry = registry or Registry()
@@ -97,7 +99,8 @@ def store(
             import_run=run,
         )
 
-    meeting = Meeting.objects.select_for_update().filter(committee_id=committee, date=parsed.date).first()
+    meeting = next(iter(Meeting.objects.select_for_update().filter(committee_id=committee, date=parsed.date)
+                        .order_by()[:1]), None)
     result = StoreResult(CREATED if meeting is None else UPDATED)
     if meeting is not None and meeting.kind == Meeting.Kind.REFERAT and parsed.kind == Meeting.Kind.DAGSORDEN:
         # An agenda arriving after its minutes is the older version: keep the minutes.
