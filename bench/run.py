@@ -154,7 +154,7 @@ def sizes(url) -> dict:
             "items": q("SELECT count(*) FROM minutes_agendaitem").fetchone()[0],
             "raw_text_mb": round(text_bytes.fetchone()[0] / 2**20, 1),
             "table_mb": round(q("SELECT pg_table_size('minutes_agendaitem')").fetchone()[0] / 2**20, 1),
-            "search_index_mb": round(q("SELECT pg_relation_size('item_search_vector')").fetchone()[0] / 2**20, 1),
+            "search_index_mb": round(q("SELECT pg_relation_size('item_search')").fetchone()[0] / 2**20, 1),
             "search_vectors_mb": round(q("SELECT sum(pg_column_size(search_vector)) FROM minutes_agendaitem")
                                        .fetchone()[0] / 2**20, 1),
         }
