@@ -290,3 +290,38 @@ def test_below_the_exact_limit_everything_is_exact(client):
     data = client.get("/api/search", {"q": "beskæftigelse"}).json()
     assert data["count_is_estimate"] is False
     assert data["count"] == AgendaItem.objects.search("beskæftigelse").count()
+
+
+def test_a_sample_of_every_bucket_estimates_exactly_what_the_exact_path_counts(settings, monkeypatch):
+    from search import engine, scale
+    from search.query import parse
+
+    matches = engine.matching(AgendaItem.objects.visible_to(None), parse("beskæftigelse"))
+    exact = scale.plan(matches)
+    assert not exact.estimated and exact.count == matches.count() > 3
+    # Force the sampled path, with every bucket in the sample: scaled by 1, it must agree.
+    settings.SEARCH_EXACT_LIMIT = 3
+    settings.SEARCH_SAMPLE_MATCHES = 10**9
+    monkeypatch.setattr(scale, "MAX_SAMPLE_BUCKETS", scale.BUCKETS)
+    sampled = scale.plan(matches)
+    assert sampled.estimated and sampled.count == exact.count
+    assert sampled.tallies == exact.tallies
+    assert sorted(i for i, _ in sampled.sample) == sorted(matches.values_list("id", flat=True))
+
+
+def test_the_search_index_serves_the_sample():
+    from django.db import connection
+    from django.db.models import F
+
+    from search import engine, scale
+    from search.query import parse
+
+    matches = engine.matching(AgendaItem.objects.order_by(), parse("beskæftigelse"))
+    sample = matches.annotate(bucket=scale.Bucket(F("id"))).filter(bucket__lt=4).values("id")
+    sql, params = sample.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "item_search" in plan and "hashint8" in index_condition and "@@" in index_condition, plan

@@ -215,6 +215,7 @@ class Command(BaseCommand):
                               "decisions": sum(len(i.decisions) for i in items),
                               "organisations": sum(len(i.mentions) for i in items)}
         label = document.path
+        self._asynchronous_commit()
         try:
             result = store(document, run, force=options["force"], count_vocabulary=False, registry=self.registry)
         except DatabaseError as exc:
@@ -232,6 +233,19 @@ class Command(BaseCommand):
         document.warnings.extend(result.warnings)
         return document, {"status": result.status, "items": result.items, "decisions": result.decisions,
                           "organisations": result.organisations}
+
+    def _asynchronous_commit(self):
+        """Commit without waiting for the disk (once per database connection).
+
+        Each document is still one transaction, all or nothing; only the last fraction of a
+        second of commits can be lost if the database server itself crashes, and importing
+        the same files again restores them (already stored files are skipped by sha256)."""
+        connection = connections["default"]
+        connection.ensure_connection()
+        if getattr(self, "_async_connection", None) is not connection.connection:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+            self._async_connection = connection.connection
 
     # --- reporting ---------------------------------------------------------------
     def _progress(self, total, quiet):
