@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -65,22 +65,22 @@ def follow_ups(request):
     promised = (
         FollowUp.objects.filter(item__in=visible)
         .select_related("item__municipality", "item__committee")
+        .annotate(followed=_followed_up(visible))
         .order_by("due_end", "item__municipality__name")
     )
     only = request.GET.get("status")
     page = Paginator(promised, FOLLOW_UPS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(f, f.due_end < today and not _followed_up(f, visible)) for f in page.object_list]
+    rows = [(f, f.due_end < today and not f.followed) for f in page.object_list]
     if only == "overdue":
         rows = [row for row in rows if row[1]]
     return render(request, "minutes/follow_ups.html", {"page": page, "rows": rows, "today": today, "only": only})
 
 
-def _followed_up(follow_up, visible) -> bool:
-    """A later item in the same municipality on the subject: same case number or same organisation."""
-    item = follow_up.item
-    later = visible.filter(municipality=item.municipality_id, date__gt=item.date)
-    organisations = item.mentions.values("organisation")
-    on_subject = later.filter(mentions__organisation__in=organisations)
-    if item.case_number:
-        on_subject = on_subject | later.filter(case_number=item.case_number)
-    return on_subject.exists()
+def _followed_up(visible):
+    """Whether a later item in the same municipality is on the subject (same case number or same
+    organisation): one EXISTS per listed promise, inside the page's own query."""
+    later = visible.filter(municipality=OuterRef("item__municipality"), date__gt=OuterRef("item__date"))
+    same_case = later.filter(case_number=OuterRef("item__case_number")).exclude(case_number="")
+    named = OrganisationMention.objects.filter(item_id=OuterRef(OuterRef("item_id"))).values("organisation_id")
+    same_organisation = later.filter(mentions__organisation__in=named)
+    return Exists(same_case) | Exists(same_organisation)

@@ -166,6 +166,22 @@ def test_follow_up_on_the_subject_is_not_overdue(client):
     assert "Fulgt op" in row[:row.index("</tr>")]
 
 
+def test_a_later_item_of_the_same_case_is_a_follow_up_and_an_unrelated_one_is_not(client):
+    slagelse = item("Slagelse", "2024-03-07", "6")
+    assert slagelse.case_number
+    later = Meeting.objects.create(committee=slagelse.committee, date="2025-06-01", source=slagelse.meeting.source)
+    AgendaItem.objects.create(meeting=later, number="1", order=1, title="Noget helt andet")
+
+    def status():
+        page = client.get("/opfoelgning/").text
+        row = page[page.index(slagelse.get_absolute_url()):]
+        return row[:row.index("</tr>")]
+
+    assert "Forfalden" in status()
+    AgendaItem.objects.create(meeting=later, number="2", order=2, title="Opfølgning", case_number=slagelse.case_number)
+    assert "Fulgt op" in status()
+
+
 @pytest.mark.parametrize("url", ["/kommuner/atlantis/", "/organisationer/ukendt/", "/moede/999999/",
                                  "/punkt/999999/", "/kommuner/slagelse/ukendt-udvalg/"])
 def test_unknown_pages_answer_404(client, url):
