@@ -3,7 +3,7 @@
     python -m bench.run [--import-meetings 2000] [--search-rows 200000] [--skip-import]
 
 Import: N generated meetings through `import_referater` into a fresh database: items/s
-and peak RSS of the importer's process tree.
+and peak memory of the importer's process tree (RSS summed, and PSS).
 Search at R items: our `GET /api/search` end to end through gunicorn (top 20, count, six
 facets, snippets) for a fixed mix of 40 queries, single client (p50/p95/p99) and 8
 concurrent clients (requests/s); beside it, on the same rows and queries, the naive
@@ -111,11 +111,15 @@ def bench_import(meetings: int) -> dict:
     with open(log, "w") as output:
         process = psutil.Popen([sys.executable, "manage.py", "import_referater", str(corpus)], cwd=ROOT, env=env,
                                stdout=output, stderr=subprocess.STDOUT)
-    peak = 0
+    # RSS summed over the tree counts the pages the workers share with the main process after
+    # the fork once per process; PSS divides each shared page among its sharers (the memory used).
+    peak = peak_pss = 0
     while process.poll() is None:
         try:
             tree = [process, *process.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            memory = [p.memory_full_info() for p in tree if p.is_running()]
+            peak = max(peak, sum(m.rss for m in memory))
+            peak_pss = max(peak_pss, sum(m.pss for m in memory))
         except psutil.Error:
             pass
         time.sleep(0.1)
@@ -125,7 +129,8 @@ def bench_import(meetings: int) -> dict:
                  .stdout.strip().splitlines()[-1])
     return {"meetings": meetings, "items_generated": items, "items_stored": stored, "exit_code": process.returncode,
             "seconds": round(elapsed, 1), "items_per_second": round(stored / elapsed, 1),
-            "peak_rss_mb": round(peak / 2**20), "errors": err.count("fejl:")}
+            "peak_rss_mb": round(peak / 2**20), "peak_pss_mb": round(peak_pss / 2**20),
+            "errors": err.count("fejl:")}
 
 
 # --- Search ---------------------------------------------------------------------------------------------
@@ -330,7 +335,8 @@ def table(results: dict) -> str:
     if "import" in results:
         r = results["import"]
         lines.append(f"import   {r['meetings']} meetings, {r['items_stored']} items: {r['seconds']} s, "
-                     f"{r['items_per_second']} items/s, peak RSS {r['peak_rss_mb']} MB, exit {r['exit_code']}")
+                     f"{r['items_per_second']} items/s, peak RSS {r['peak_rss_mb']} MB "
+                     f"(PSS {r.get('peak_pss_mb')} MB), exit {r['exit_code']}")
     if "search" in results:
         r = results["search"]
         lines.append(f"search at {r['rows']} items, {r['queries']} queries ({r['sizes']})")
