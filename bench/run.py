@@ -35,7 +35,7 @@ from minutes import embedded_db
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "bench" / ".data"))
 RESULTS = ROOT / "bench" / "results"
-# The search server runs with production settings (no DEBUG query log), on loopback only.
+# The importer and the search server run with production settings (no DEBUG query log), on loopback only.
 PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
               "DJANGO_SECURE_SSL_REDIRECT": "0", "API_RATE_LIMIT": ""}
 BASE_QUERIES = [
@@ -105,7 +105,7 @@ def bench_import(meetings: int) -> dict:
     manage(url, "loaddata", "organisations")
     corpus = Path(tempfile.mkdtemp(prefix="rs-bench-"))
     items = write_files(corpus, meetings, seed=1)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+    env = {**os.environ, "DATABASE_URL": url, **PRODUCTION}  # as an admin runs it: no DEBUG query log
     log = corpus / "import.log"  # a file, not a pipe: a full pipe would stall the importer
     started = time.monotonic()
     with open(log, "w") as output:
