@@ -307,6 +307,10 @@ def test_a_sample_of_every_bucket_estimates_exactly_what_the_exact_path_counts(s
     assert sampled.estimated and sampled.count == exact.count
     assert sampled.tallies == exact.tallies
     assert sorted(i for i, _ in sampled.sample) == sorted(matches.values_list("id", flat=True))
+    # The cut-off date from the sample still gives exactly the newest matches as ranking candidates.
+    settings.SEARCH_RANK_CANDIDATES = 3
+    newest = list(matches.order_by("-date", "-id").values_list("id", flat=True)[:3])
+    assert sorted(scale.candidates(matches, sampled).values_list("id", flat=True)) == sorted(newest)
 
 
 def test_the_search_index_serves_the_sample():
