@@ -175,33 +175,44 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip(" •-–")]
 
 
-def sentence_at(text: str, spans: list[tuple[int, int]], starts: list[int], position: int) -> str:
-    """The sentence (from sentence_spans) holding `position`."""
-    a, b = spans[max(0, bisect.bisect_right(starts, position) - 1)]
-    return text[a:b].strip(" •-–")
+class Sentences:
+    """The sentences of a text (sentence_spans), split on first use only; which one holds a position."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._spans: list[tuple[int, int]] | None = None
+        self._starts: list[int] = []
+
+    def span_at(self, position: int) -> tuple[int, int]:
+        if self._spans is None:
+            self._spans = sentence_spans(self.text)
+            self._starts = [a for a, _ in self._spans]
+        return self._spans[max(0, bisect.bisect_right(self._starts, position) - 1)]
+
+    def at(self, position: int) -> str:
+        a, b = self.span_at(position)
+        return self.text[a:b].strip(" •-–")
 
 
-def split_sentences(text: str) -> list[str]:
-    return [text[a:b].strip(" •-–") for a, b in sentence_spans(text)]
-
-
-def find_follow_ups(text: str, after: datetime.date | None) -> list[FoundFollowUp]:
+def find_follow_ups(text: str, after: datetime.date | None,
+                    sentences: Sentences | None = None) -> list[FoundFollowUp]:
     """Sentences promising to come back to the subject in a named period after the meeting.
 
     The text is scanned once for periods; only the sentences holding one are read for a promise.
+    `sentences` may be passed when the caller has already split the same text.
     """
     found = []
-    spans = None
+    promised = None
     done_until = -1  # one follow-up per sentence: its first period still to come
     for position, match in find_periods(text):
         if position < done_until:
             continue
-        if spans is None:
-            if not _PROMISE.search(text):
-                return found
-            spans = sentence_spans(text)
-            starts = [a for a, _ in spans]
-        a, b = spans[max(0, bisect.bisect_right(starts, position) - 1)]
+        if promised is None:
+            promised = _PROMISE.search(text) is not None
+        if not promised:
+            return found
+        sentences = sentences or Sentences(text)
+        a, b = sentences.span_at(position)
         if match.end() > b:  # the period runs over a line or sentence break: not one sentence
             continue
         start, end = period_range(match)

@@ -10,8 +10,7 @@ Landsforening; full names match in any case and with a genitive s
 import re
 from dataclasses import dataclass
 
-from minutes.importer import extract
-from minutes.importer.extract import sentence_spans
+from minutes.importer.extract import Sentences
 from search.lookalikes import fold_lookalikes
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.&][^\W_]+)*[-.]?|&")
@@ -124,14 +123,7 @@ class OrganisationMatcher:
     def find(self, text: str) -> tuple[list[Found], list[Found]]:
         """(registered organisations, candidates) in `text`, each once, with its first sentence."""
         text = fold_lookalikes(text)
-        spans: list[tuple[int, int]] = []
-        starts: list[int] = []
-
-        def sentence_at(position: int) -> str:
-            if not spans:  # only for a text that names something
-                spans.extend(sentence_spans(text))
-                starts.extend(a for a, _ in spans)
-            return extract.sentence_at(text, spans, starts, position)
+        sentence_at = Sentences(text).at  # split only for a text that names something
 
         organisations: dict[str, Found] = {}
         known = self._scan(text)

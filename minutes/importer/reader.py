@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from minutes.importer import blocks
 from minutes.importer.dates import find_dates, find_time, first_date, parse_date
 from minutes.importer.decode import reading_lines
-from minutes.importer.extract import classify_outcome, find_amounts, find_follow_ups, sentence_at, sentence_spans
+from minutes.importer.extract import Sentences, classify_outcome, find_amounts, find_follow_ups
 from minutes.importer.organisations import OrganisationMatcher
 from minutes.importer.parsed import (
     ParsedAmount,
@@ -464,13 +464,13 @@ def attach_facts(item: ParsedItem, context: Context, meeting_date) -> None:
     item.mentions = [ParsedMention(o.name, o.sentence) for o in organisations]
     item.candidates = [ParsedMention(c.name, c.sentence) for c in candidates]
     body = "\n\n".join([*(t for _, t in item.sections), *(d.text for d in item.decisions)])
+    sentences = Sentences(body)  # split once, for amounts and follow-ups, and only if either needs it
     if _MONEY_HINT.search(body) is not None:
-        spans = sentence_spans(body)
-        starts = [a for a, _ in spans]
-        item.amounts = [ParsedAmount(amount.text, amount.kroner, sentence_at(body, spans, starts, amount.start))
+        item.amounts = [ParsedAmount(amount.text, amount.kroner, sentences.at(amount.start))
                         for amount in find_amounts(body)]
     item.follow_ups = [
-        ParsedFollowUp(f.sentence, f.period, f.due_start, f.due_end) for f in find_follow_ups(body, meeting_date)
+        ParsedFollowUp(f.sentence, f.period, f.due_start, f.due_end)
+        for f in find_follow_ups(body, meeting_date, sentences)
     ]
 
 
