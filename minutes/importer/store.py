@@ -156,7 +156,6 @@ def _copy_items(
 ) -> tuple[int, int, int]:
     """The items and everything found in them, with COPY: a handful of statements per document.
     (items, decisions, organisation mentions) written."""
-    decisions = mentions = 0
     # psycopg's own cursor, for COPY; its errors still become Django's DatabaseError.
     with connection.cursor() as wrapper, connection.wrap_database_errors:
         cursor = wrapper.cursor
@@ -190,36 +189,26 @@ def _copy_items(
                         search_document,
                     )
                 )
-        if any(p.decisions for p in items):
-            with cursor.copy(
-                'COPY minutes_decision (item_id, "order", body, date, text, outcome, absent) FROM STDIN'
-            ) as copy:
-                for id_, p in zip(ids, items, strict=True):
-                    for n, d in enumerate(p.decisions):
-                        copy.write_row((id_, n, d.body[:200], d.date, d.text, d.outcome, d.absent))
-                        decisions += 1
-        if any(p.mentions for p in items):
-            with cursor.copy(
-                "COPY minutes_organisationmention (item_id, organisation_id, sentence) FROM STDIN"
-            ) as copy:
-                for id_, p in zip(ids, items, strict=True):
-                    for m in p.mentions:
-                        if m.organisation in organisation_ids:
-                            copy.write_row((id_, organisation_ids[m.organisation], m.sentence))
-                            mentions += 1
-        if any(p.follow_ups for p in items):
-            with cursor.copy(
-                "COPY minutes_followup (item_id, sentence, period, due_start, due_end) FROM STDIN"
-            ) as copy:
-                for id_, p in zip(ids, items, strict=True):
-                    for f in p.follow_ups:
-                        copy.write_row((id_, f.sentence, f.period[:100], f.due_start, f.due_end))
-        if any(p.amounts for p in items):
-            with cursor.copy("COPY minutes_amount (item_id, text, kroner, sentence) FROM STDIN") as copy:
-                for id_, p in zip(ids, items, strict=True):
-                    for a in p.amounts:
-                        copy.write_row((id_, a.text[:100], a.kroner, a.sentence))
-    return len(items), decisions, mentions
+        decisions = [(id_, n, d.body[:200], d.date, d.text, d.outcome, d.absent)
+                     for id_, p in zip(ids, items, strict=True) for n, d in enumerate(p.decisions)]
+        mentions = [(id_, organisation_ids[m.organisation], m.sentence)
+                    for id_, p in zip(ids, items, strict=True) for m in p.mentions
+                    if m.organisation in organisation_ids]
+        follow_ups = [(id_, f.sentence, f.period[:100], f.due_start, f.due_end)
+                      for id_, p in zip(ids, items, strict=True) for f in p.follow_ups]
+        amounts = [(id_, a.text[:100], a.kroner, a.sentence)
+                   for id_, p in zip(ids, items, strict=True) for a in p.amounts]
+        for table, rows in [
+            ('minutes_decision (item_id, "order", body, date, text, outcome, absent)', decisions),
+            ("minutes_organisationmention (item_id, organisation_id, sentence)", mentions),
+            ("minutes_followup (item_id, sentence, period, due_start, due_end)", follow_ups),
+            ("minutes_amount (item_id, text, kroner, sentence)", amounts),
+        ]:
+            if rows:
+                with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+    return len(items), len(decisions), len(mentions)
 
 
 def _record_candidates(parsed) -> None:
