@@ -77,22 +77,23 @@ def plan(queryset, with_tallies: bool = True) -> Plan:
     """Count and facet counts of `queryset`'s matches: exact when there are few, estimated when many."""
     limit = exact_limit()
     guess = planner_estimate(queryset)
-    queryset = _with_organisations(queryset)
+    # The organisations each row mentions are only read for the facets (not for a feed or export).
+    queryset, columns = (_with_organisations(queryset), COLUMNS) if with_tallies else (queryset, COLUMNS[:-1])
     read_all = guess <= limit
     if read_all:
         # Few, says the planner: read them all (at most limit + 1), count and tally them.
-        rows = list(queryset.order_by().values_list(*COLUMNS)[: limit + 1])
+        rows = list(queryset.order_by().values_list(*columns)[: limit + 1])
         if len(rows) <= limit:
             return Plan(len(rows), False, _tally(rows, 1.0) if with_tallies else {})
         guess = 4 * len(rows)  # the planner guessed low (a word its statistics do not hold)
     # Many: read the matches in as many buckets as should hold about sample_matches() of them.
     buckets = min(MAX_SAMPLE_BUCKETS, max(1, math.ceil(BUCKETS * sample_matches() / guess)))
     sample = list(queryset.order_by().annotate(bucket=Bucket(F("id"))).filter(bucket__lt=buckets)
-                  .values_list(*COLUMNS))
+                  .values_list(*columns))
     estimate = round(len(sample) * BUCKETS / buckets)
     if estimate <= limit and not read_all:
         # The planner guessed high (phrases, several words): the sample says few, so count them.
-        rows = list(queryset.order_by().values_list(*COLUMNS)[: limit + 1])
+        rows = list(queryset.order_by().values_list(*columns)[: limit + 1])
         if len(rows) <= limit:
             return Plan(len(rows), False, _tally(rows, 1.0) if with_tallies else {})
     estimate = max(estimate, limit + 1)
