@@ -99,14 +99,6 @@ def load_rows(rows: int, seed: int = 1, workers: int | None = None) -> int:
     return loaded
 
 
-def _next_ids(cursor, table: str, count: int) -> int:
-    """Reserve `count` ids of `table`'s sequence; return the first."""
-    cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))")
-    first = cursor.fetchone()[0]
-    cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first + count])
-    return first
-
-
 _TAKEN: set[tuple[int, str]] = set()  # (committee id, date) already loaded: chunks are generated independently
 
 
@@ -120,26 +112,27 @@ def _free_date(committee: int, date: str) -> str:
 
 def _copy(connection, meetings, items, decisions, mentions, committees, municipalities, organisation_ids, source):
     from committees.models import Committee
+    from minutes.importer.store import reserve_ids
 
     with connection.cursor() as cursor:
         for code, name, *_ in meetings:
             if (code, name) not in committees:
                 committee, _ = Committee.objects.get_or_create(municipality=municipalities[code], name=name)
                 committees[(code, name)] = committee.pk
-        first_meeting = _next_ids(cursor, "minutes_meeting", len(meetings))
+        meeting_ids = reserve_ids(cursor, "minutes_meeting", len(meetings))
         dates = [_free_date(committees[(code, name)], date) for code, name, date, *_ in meetings]
         with cursor.copy("COPY minutes_meeting (id, committee_id, date, location, kind, title, participants, "
                          "absent, header, source_id, updated_at) FROM STDIN") as copy:
             for n, (code, name, _date, location, absent) in enumerate(meetings):
-                copy.write_row((first_meeting + n, committees[(code, name)], dates[n], location, "referat", "", [],
+                copy.write_row((meeting_ids[n], committees[(code, name)], dates[n], location, "referat", "", [],
                                 absent, "{}", source, "now"))
-        first_item = _next_ids(cursor, "minutes_agendaitem", len(items))
+        item_ids = reserve_ids(cursor, "minutes_agendaitem", len(items))
         with cursor.copy('COPY minutes_agendaitem (id, meeting_id, number, "order", title, item_type, case_number, '
                          "closed, sections, metadata, municipality_id, committee_id, date, outcome, "
                          "search_document) FROM STDIN") as copy:
             for n, (meeting, number, order, title, item_type, case, closed, sections, code, name, _date, outcome,
                     document) in enumerate(items):
-                copy.write_row((first_item + n, first_meeting + meeting, number, order, title, item_type, case,
+                copy.write_row((item_ids[n], meeting_ids[meeting], number, order, title, item_type, case,
                                 closed, sections, "{}", code, committees[(code, name)], dates[meeting], outcome,
                                 document))
         with cursor.copy('COPY minutes_decision (item_id, "order", body, date, text, outcome, absent) '
@@ -147,9 +140,9 @@ def _copy(connection, meetings, items, decisions, mentions, committees, municipa
             for n, item_decisions in enumerate(decisions):
                 date = dates[items[n][0]]
                 for order, (body, text, outcome) in enumerate(item_decisions):
-                    copy.write_row((first_item + n, order, body, date, text, outcome, []))
+                    copy.write_row((item_ids[n], order, body, date, text, outcome, []))
         with cursor.copy("COPY minutes_organisationmention (item_id, organisation_id, sentence) FROM STDIN") as copy:
             for n, names in enumerate(mentions):
                 for name in dict.fromkeys(names):
-                    copy.write_row((first_item + n, organisation_ids[name], f"{name} nævnes i punktet."))
+                    copy.write_row((item_ids[n], organisation_ids[name], f"{name} nævnes i punktet."))
     return len(items)

@@ -146,6 +146,12 @@ def store(
     return result
 
 
+def reserve_ids(cursor, table: str, count: int) -> list[int]:
+    """`count` new ids from `table`'s sequence, for rows written with COPY (safe beside other writers)."""
+    cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [count])
+    return [row[0] for row in cursor.fetchall()]
+
+
 def _copy_items(
     meeting,
     municipality: int,
@@ -159,11 +165,7 @@ def _copy_items(
     # psycopg's own cursor, for COPY; its errors still become Django's DatabaseError.
     with connection.cursor() as wrapper, connection.wrap_database_errors:
         cursor = wrapper.cursor
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('minutes_agendaitem', 'id')) FROM generate_series(1, %s)",
-            [len(items)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        ids = reserve_ids(cursor, "minutes_agendaitem", len(items))
         with cursor.copy(
             'COPY minutes_agendaitem (id, meeting_id, number, "order", title, item_type, case_number, '
             "closed, sections, metadata, municipality_id, committee_id, date, outcome, search_document) "
