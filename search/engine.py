@@ -1,5 +1,6 @@
 """Search on the agenda item queryset: matching, ranking, facets, snippets, suggestions."""
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -99,14 +100,27 @@ class FacetValue:
 
 def toggle_url(base: str, params: dict[str, list[str]], name: str, value: str) -> str:
     """The URL that adds `value` to filter `name`, or removes it when present; back to page 1."""
-    new = {k: list(v) for k, v in params.items() if k != "page" and v}
-    values = new.setdefault(name, [])
-    if value in values:
-        values.remove(value)
-    else:
-        values.append(value)
-    query = urlencode([(k, v) for k, vs in new.items() for v in vs])
-    return f"{base}?{query}" if query else base
+    return toggle_urls(base, params, name)(value)
+
+
+def toggle_urls(base: str, params: dict[str, list[str]], name: str):
+    """toggle_url for many values of one filter: the other parameters are encoded once."""
+    keys = [k for k, v in params.items() if k != "page" and v]
+    position = keys.index(name) if name in keys else len(keys)
+    before = urlencode([(k, v) for k in keys[:position] for v in params[k]])
+    after = urlencode([(k, v) for k in keys[position + 1:] for v in params[k]])
+    current = list(params.get(name) or [])
+
+    def url(value: str) -> str:
+        values = list(current)
+        if value in values:
+            values.remove(value)
+        else:
+            values.append(value)
+        query = "&".join(part for part in (before, urlencode([(name, v) for v in values]), after) if part)
+        return f"{base}?{query}" if query else base
+
+    return url
 
 
 def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: str, params: dict[str, list[str]]):
@@ -141,8 +155,9 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
     }
     facets = {}
     for name in FACETS:
+        url = toggle_urls(base, params, name)
         values = [
-            FacetValue(value, label, count, value in selected.get(name, []), toggle_url(base, params, name, value))
+            FacetValue(value, label, count, value in selected.get(name, []), url(value))
             for value, label, count in labelled[name]
         ]
         if name == "year":
@@ -160,18 +175,25 @@ def snippet(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS) -> str:
     if not matches:
         return ""
     wanted = parsed.positive_lexemes()
-    hits = [n for n, m in enumerate(matches) if wanted and index_lexemes(m.group()) & wanted]
+    hits = []
+    if wanted:
+        is_hit: dict[str, bool] = {}  # words repeat: look each up once
+        for n, match in enumerate(matches):
+            word = match.group()
+            hit = is_hit.get(word)
+            if hit is None:
+                hit = is_hit[word] = not wanted.isdisjoint(index_lexemes(word))
+            if hit:
+                hits.append(n)
+    start = 0
     if hits:
-        # the window of `words` words holding the most hits
-        best_start, best = 0, -1
+        # the window of `words` words, starting just before a hit, that holds the most hits
+        best = -1
         for first in hits:
-            start = max(0, first - 4)
-            score = sum(1 for h in hits if start <= h < start + words)
+            begin = max(0, first - 4)
+            score = bisect.bisect_left(hits, begin + words) - bisect.bisect_left(hits, begin)
             if score > best:
-                best_start, best = start, score
-        start = best_start
-    else:
-        start = 0
+                start, best = begin, score
     end = min(len(matches), start + words)
     hit_set = set(hits)
     out, cursor = [], matches[start].start()

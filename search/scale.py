@@ -60,6 +60,7 @@ class Plan:
     estimated: bool
     tallies: dict[str, dict] = field(default_factory=dict)
     sample: list[tuple] = field(default_factory=list)  # (id, date) of the sampled matches, when estimated
+    ids: list[int] | None = None  # every match, when exact: ranking them needs no second text search
 
 
 COLUMNS = ("id", "municipality_id", "committee_id", "date", "item_type", "outcome", "organisations")
@@ -84,7 +85,7 @@ def plan(queryset, with_tallies: bool = True) -> Plan:
         # Few, says the planner: read them all (at most limit + 1), count and tally them.
         rows = list(queryset.order_by().values_list(*columns)[: limit + 1])
         if len(rows) <= limit:
-            return Plan(len(rows), False, _tally(rows, 1.0) if with_tallies else {})
+            return _exact(rows, with_tallies)
         guess = 4 * len(rows)  # the planner guessed low (a word its statistics do not hold)
     # Many: read the matches in as many buckets as should hold about sample_matches() of them.
     buckets = min(MAX_SAMPLE_BUCKETS, max(1, math.ceil(BUCKETS * sample_matches() / guess)))
@@ -95,10 +96,14 @@ def plan(queryset, with_tallies: bool = True) -> Plan:
         # The planner guessed high (phrases, several words): the sample says few, so count them.
         rows = list(queryset.order_by().values_list(*columns)[: limit + 1])
         if len(rows) <= limit:
-            return Plan(len(rows), False, _tally(rows, 1.0) if with_tallies else {})
+            return _exact(rows, with_tallies)
     estimate = max(estimate, limit + 1)
     tallies = _tally(sample, estimate / len(sample) if sample else 1.0) if with_tallies else {}
     return Plan(estimate, True, tallies, sample=[(r[0], r[3]) for r in sample])
+
+
+def _exact(rows: list[tuple], with_tallies: bool) -> Plan:
+    return Plan(len(rows), False, _tally(rows, 1.0) if with_tallies else {}, ids=[row[0] for row in rows])
 
 
 def planner_estimate(queryset) -> int:

@@ -47,11 +47,17 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     matches = engine.matching(filterset.qs, parsed)
     found = scale.plan(matches, with_tallies=with_facets)
     count, estimated = found.count, found.estimated
-    # Many matches: relevance is computed for the newest candidates, not for every match.
-    ranked = scale.candidates(matches, found) if estimated and sort == "relevance" and not parsed.empty else matches
+    if found.ids is not None:
+        # Few matches, all known by id: ordering them needs no second text search (phrases are
+        # re-checked against the stored text, which is the costly part).
+        ranked, shown = AgendaItem.objects.filter(id__in=found.ids), count
+    elif sort == "relevance" and not parsed.empty:
+        # Many matches: relevance is computed for the newest candidates, not for every match.
+        ranked, shown = scale.candidates(matches, found), min(count, scale.rank_candidates())
+    else:
+        ranked, shown = matches, count
     queryset = engine.order(ranked, parsed, sort)
     page_size = bounded_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    shown = min(count, scale.rank_candidates()) if ranked is not matches else count
     pages = max(1, -(-shown // page_size))
     page = bounded_int(request.GET.get("page"), 1, 1, min(pages, MAX_PAGE))
     rows = queryset.select_related("municipality", "committee")

@@ -329,3 +329,32 @@ def test_the_search_index_serves_the_sample():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
     assert "item_search" in plan and "hashint8" in index_condition and "@@" in index_condition, plan
+
+
+def test_few_matches_are_ordered_by_id_without_a_second_text_search(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search import engine, scale
+    from search.query import parse
+
+    matches = engine.matching(AgendaItem.objects.visible_to(None), parse('"social investering"'))
+    found = scale.plan(matches)
+    assert not found.estimated and sorted(found.ids) == sorted(matches.values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        data = client.get("/api/search", {"q": '"social investering"', "page_size": 100}).json()
+    assert data["count"] == len(found.ids) == len(data["results"]) > 0
+    page = next(q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"])
+    assert "@@" in page  # the title-match test in the ordering
+    assert '"search_vector" @@' not in page.split("WHERE", 1)[1].split("ORDER BY")[0], page
+
+
+def test_snippet_shows_the_passage_with_the_most_hits():
+    from search.engine import snippet
+    from search.query import parse
+
+    filler = " ".join(["ord"] * 60)
+    text = f"Fleksjob nævnes her. {filler} Fleksjob og fleksjob samt flere fleksjob. {filler}"
+    shown = snippet(text, parse("fleksjob"), words=10)
+    assert shown.startswith("… ") and shown.endswith(" …")
+    assert shown.count("<mark>") == 3, shown
