@@ -257,3 +257,54 @@ def test_parallel_workers_store_the_same_as_one_process(tmp_path):
     assert code == 0, err
     single = sorted((str(i.date), i.number, i.title, str(i.search_vector)) for i in AgendaItem.objects.all())
     assert parallel == single and len(single) == 30
+
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_store_threads_keep_the_order_of_versions(tmp_path):
+    import zlib
+
+    from minutes.management.commands import import_referater
+
+    municipalities, corpus = set(), sorted(DATA.glob("*/in.txt"))
+    for n, source in enumerate(corpus):
+        shutil.copy(source, tmp_path / f"b-{n}.txt")
+        municipalities.add(json.loads((source.parent / "out.json").read_text())["municipality"])
+    lanes = {zlib.crc32(m.encode()) % import_referater.STORE_THREADS for m in municipalities}
+    assert len(lanes) == import_referater.STORE_THREADS  # every store thread gets documents
+    shutil.copy(VIBORG, tmp_path / "a-viborg.txt")  # the same bytes as one of the b- files
+    newer = VIBORG.read_text().replace("Jobbro til unge uden uddannelse", "Jobbro til unge, ny udgave")
+    (tmp_path / "c-viborg-ny.txt").write_text(newer)  # a later version of the same meeting, read last
+
+    def snapshot():
+        return sorted((i.municipality.name, str(i.date), i.number, i.title, str(i.search_vector),
+                       sorted(m.organisation.name for m in i.mentions.all()))
+                      for i in AgendaItem.objects.select_related("municipality").prefetch_related("mentions"))
+
+    code, _, err = run(tmp_path, "--workers", "2")
+    assert code == 0, err
+    counts = ImportRun.objects.latest("started_at").counts
+    assert (counts["created"], counts["updated"], counts["unchanged"]) == (len(corpus), 1, 1)
+    assert AgendaItem.objects.filter(title__startswith="Jobbro til unge, ny udgave").count() == 1
+    assert not AgendaItem.objects.filter(title__startswith="Jobbro til unge uden uddannelse").exists()
+    parallel = snapshot()
+    Meeting.objects.all().delete()
+    SourceDocument.objects.all().delete()
+    code, _, err = run(tmp_path, "--workers", "1")
+    assert code == 0, err
+    assert snapshot() == parallel
+
+def test_candidates_are_counted_once_per_document_and_keep_the_first_example(tmp_path):
+    from committees.models import OrganisationCandidate
+
+    assert run(VIBORG)[0] == 0
+    candidate = OrganisationCandidate.objects.get(name__iexact="Foreningen Ungekraft")
+    assert candidate.occurrences == 1 and "Ungekraft" in candidate.example
+    assert candidate.status == OrganisationCandidate.Status.NEW and candidate.first_seen is not None
+    later = tmp_path / "later.txt"  # another meeting, naming it once more
+    later.write_text(VIBORG.read_text().replace("10. maj 2022", "7. juni 2022")
+                     + "\nFortsat samarbejde med Foreningen Ungekraft.\n")
+    assert run(later)[0] == 0
+    candidate.refresh_from_db()
+    assert candidate.occurrences == 2
+    assert OrganisationCandidate.objects.filter(name__iexact="Foreningen Ungekraft").count() == 1

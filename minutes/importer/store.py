@@ -9,8 +9,6 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import F
-from django.db.models.functions import Lower
 
 from committees.models import Committee, Municipality, Organisation, OrganisationCandidate
 from minutes.importer import index_item, open_vocabulary
@@ -214,18 +212,24 @@ def _copy_items(
 
 
 def _record_candidates(parsed) -> None:
+    """Count each candidate name once per document, in one statement.
+
+    Names are written in a fixed order, so two imports storing at the same time lock the same
+    rows in the same order and never wait for each other in a circle."""
     seen: dict[str, tuple[str, str]] = {}
     for item in parsed.items:
         for candidate in item.candidates:
-            seen.setdefault(candidate.organisation.casefold(), (candidate.organisation, candidate.sentence))
+            seen.setdefault(candidate.organisation.lower(), (candidate.organisation[:200], candidate.sentence))
     if not seen:
         return
-    existing = {
-        c.lower_name: c
-        for c in OrganisationCandidate.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=list(seen))
-    }
-    for key, (name, sentence) in seen.items():
-        if key in existing:
-            OrganisationCandidate.objects.filter(pk=existing[key].pk).update(occurrences=F("occurrences") + 1)
-        else:
-            OrganisationCandidate.objects.create(name=name[:200], example=sentence, occurrences=1)
+    rows = [[name, sentence] for name, sentence in seen.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO committees_organisationcandidate (name, example, occurrences, status, first_seen)
+            SELECT DISTINCT ON (lower(r->>0)) r->>0, r->>1, 1, %s, now()
+            FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(r, n) ORDER BY lower(r->>0), n
+            ON CONFLICT ((lower(name))) DO UPDATE SET occurrences = committees_organisationcandidate.occurrences + 1
+            """,
+            [OrganisationCandidate.Status.NEW, json.dumps(rows, ensure_ascii=False)],
+        )

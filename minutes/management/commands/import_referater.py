@@ -8,6 +8,8 @@ import os
 import sys
 import time
 import traceback
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
@@ -26,6 +28,11 @@ from search.vocabulary import count_words, merge
 STDIN = "-"
 BATCH = 64  # files read, de-duplicated and parsed together; bounds memory whatever the import's size
 PARALLEL_FROM = 8  # fewer files are parsed in this process: starting workers would cost more
+# Documents are stored by this many threads, each with its own database connection, so this
+# process prepares one document while the database writes another. A municipality's documents
+# always go to the same thread, in order: versions of a meeting replace each other in the order
+# given, and two threads never create the same committee.
+STORE_THREADS = 2
 ZERO = {"items": 0, "decisions": 0, "organisations": 0}
 
 _worker_context = None
@@ -142,26 +149,32 @@ class Command(BaseCommand):
 
     def _pipeline(self, sources, context, dry_run, options, run):
         """(document, outcome) per source, in order. Reading and parsing run in worker processes,
-        one batch ahead of storing, which happens here (one transaction per document)."""
+        one batch ahead of storing, which happens in this process's store threads (one
+        transaction per document)."""
         workers = max(1, options["workers"]) if len(sources) >= PARALLEL_FROM else 1
-        pool = None
+        pool, lanes = None, []
         if workers > 1:
             warm_up()  # load the Danish dictionaries once, before the workers fork
             connections.close_all()  # a forked worker must not share this process's connection
             # multiprocessing.Pool forks every worker now, before it starts any thread of its own
             # (forking later from a threaded process can deadlock).
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(context,))
+            if not dry_run:
+                lanes = [ThreadPoolExecutor(1, thread_name_prefix="store") for _ in range(STORE_THREADS)]
         try:
             batches = [sources[start:start + BATCH] for start in range(0, len(sources), BATCH)]
             pending = None
             for batch in batches:
                 submitted = self._submit(batch, context, dry_run, options, pool)
                 if pending is not None:
-                    yield from self._store_batch(pending, dry_run, options, run)
+                    yield from self._store_batch(pending, dry_run, options, run, lanes)
                 pending = submitted
             if pending is not None:
-                yield from self._store_batch(pending, dry_run, options, run)
+                yield from self._store_batch(pending, dry_run, options, run, lanes)
         finally:
+            for lane in lanes:  # each thread closes its own connection
+                lane.submit(connections.close_all).result()
+                lane.shutdown()
             if pool is not None:
                 pool.terminate()
                 pool.join()
@@ -188,21 +201,28 @@ class Command(BaseCommand):
                                    else _prepare_job((label, data), context))
         return read, skip, prepared
 
-    def _store_batch(self, batch, dry_run, options, run):
+    def _store_batch(self, batch, dry_run, options, run, lanes):
         read, skip, prepared = batch
-        words: dict = {}
+        results = []  # (document, outcome), or a Future of one while a store thread writes it
         for label, data in read:
             if not isinstance(data, bytes):
-                yield data, {}
+                results.append((data, {}))
             elif label in skip:  # the same bytes again: nothing to read or write
-                yield ParsedDocument(path=label, size=len(data)), {"status": UNCHANGED, **ZERO}
+                results.append((ParsedDocument(path=label, size=len(data)), {"status": UNCHANGED, **ZERO}))
             else:
                 job = prepared.pop(label)
                 document = job.get() if isinstance(job, AsyncResult) else job
-                document, outcome = self._finish(document, dry_run, options, run)
-                if outcome.get("status") in (CREATED, UPDATED) and document.vocabulary:
-                    merge(words, document.vocabulary)
-                yield document, outcome
+                if lanes and document.meeting is not None:
+                    lane = lanes[zlib.crc32(document.meeting.municipality.encode()) % len(lanes)]
+                    results.append(lane.submit(self._finish, document, dry_run, options, run))
+                else:
+                    results.append(self._finish(document, dry_run, options, run))
+        words: dict = {}
+        for result in results:
+            document, outcome = result.result() if isinstance(result, Future) else result
+            if outcome.get("status") in (CREATED, UPDATED) and document.vocabulary:
+                merge(words, document.vocabulary)
+            yield document, outcome
         # The suggestion vocabulary of the batch's stored documents, in one statement.
         count_words(words)
 
@@ -240,12 +260,12 @@ class Command(BaseCommand):
         Each document is still one transaction, all or nothing; only the last fraction of a
         second of commits can be lost if the database server itself crashes, and importing
         the same files again restores them (already stored files are skipped by sha256)."""
-        connection = connections["default"]
+        connection = connections["default"]  # this thread's connection
         connection.ensure_connection()
-        if getattr(self, "_async_connection", None) is not connection.connection:
+        if getattr(connection, "asynchronous_commit_for", None) is not connection.connection:
             with connection.cursor() as cursor:
                 cursor.execute("SET synchronous_commit = off")
-            self._async_connection = connection.connection
+            connection.asynchronous_commit_for = connection.connection
 
     # --- reporting ---------------------------------------------------------------
     def _progress(self, total, quiet):
