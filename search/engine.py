@@ -133,17 +133,19 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
     counts = {name: dict(sorted(values.items(), key=lambda kv: -kv[1])[:FACET_VALUES])
               if name in ("municipality", "committee", "organisation") else values
               for name, values in counts.items()}
+    # Labels as plain values (no model instances): a page shows up to 30 of each.
     municipalities = Municipality.objects.filter(
-        Q(pk__in=counts["municipality"]) | Q(name__in=selected.get("municipality", [])))
+        Q(pk__in=counts["municipality"]) | Q(name__in=selected.get("municipality", []))).values_list("pk", "name")
     committees = Committee.objects.filter(
         Q(pk__in=counts["committee"]) | Q(pk__in=[v for v in selected.get("committee", []) if v.isdigit()])
-    ).select_related("municipality")
+    ).values_list("pk", "name", "municipality__name")
     organisations = Organisation.objects.filter(
-        Q(pk__in=counts["organisation"]) | Q(slug__in=selected.get("organisation", [])))
+        Q(pk__in=counts["organisation"]) | Q(slug__in=selected.get("organisation", []))
+    ).values_list("pk", "slug", "name")
     labelled = {
-        "municipality": [(m.name, m.name, counts["municipality"].get(m.pk, 0)) for m in municipalities],
-        "committee": [(str(c.pk), f"{c.name} ({c.municipality.name})", counts["committee"].get(c.pk, 0))
-                      for c in committees],
+        "municipality": [(name, name, counts["municipality"].get(pk, 0)) for pk, name in municipalities],
+        "committee": [(str(pk), f"{name} ({municipality})", counts["committee"].get(pk, 0))
+                      for pk, name, municipality in committees],
         "year": [(y, y, n) for y, n in counts["year"].items()]
         + [(y, y, 0) for y in selected.get("year", []) if y not in counts["year"] and y.isdigit()],
         "item_type": [(t, str(AgendaItem.ItemType(t).label), counts["item_type"].get(t, 0))
@@ -151,7 +153,7 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
                       if t in counts["item_type"] or t in selected.get("item_type", [])],
         "outcome": [(o, str(Outcome(o).label), counts["outcome"].get(o, 0)) for o in Outcome.values
                     if o in counts["outcome"] or o in selected.get("outcome", [])],
-        "organisation": [(o.slug, o.name, counts["organisation"].get(o.pk, 0)) for o in organisations],
+        "organisation": [(slug, name, counts["organisation"].get(pk, 0)) for pk, slug, name in organisations],
     }
     facets = {}
     for name in FACETS:

@@ -60,7 +60,8 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     page_size = bounded_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     pages = max(1, -(-shown // page_size))
     page = bounded_int(request.GET.get("page"), 1, 1, min(pages, MAX_PAGE))
-    rows = queryset.select_related("municipality", "committee")
+    # The vector is only needed inside the database (rank, title match); not sent for the page.
+    rows = queryset.select_related("municipality", "committee").defer("search_vector", "search_document")
     rows = rows[:limit] if all_results else rows[(page - 1) * page_size: page * page_size]
     items = list(rows.prefetch_related("decisions"))
     snippets = {} if all_results else {
