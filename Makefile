@@ -77,4 +77,4 @@ bench: bench-deps
 	$(BIN)/python -m bench.run --import-meetings 2000 --search-rows 200000
 
 bench-large: bench-deps
-	$(BIN)/python -m bench.run --skip-import --search-rows 1000000
+	$(BIN)/python -m bench.run --skip-import --search-rows 1000000 --larger-rows 2000000

@@ -46,15 +46,17 @@ def _prepare_chunk(args):
 
 
 def load_rows(rows: int, seed: int = 1, workers: int | None = None) -> int:
-    """Generate meetings until `rows` items are loaded; return how many items were loaded."""
+    """Generate meetings until `rows` more items are loaded; return how many items were loaded.
+
+    Rows already in the database stay; give a seed of their own to the rows added to them."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minutes.settings")
     import django
 
     django.setup()
     from django.db import connection, connections
 
-    from committees.models import Municipality, Organisation
-    from minutes.models import SourceDocument
+    from committees.models import Committee, Municipality, Organisation
+    from minutes.models import Meeting, SourceDocument
     from search.danish import warm_up
     from search.vocabulary import count_words, merge
 
@@ -67,7 +69,12 @@ def load_rows(rows: int, seed: int = 1, workers: int | None = None) -> int:
     municipalities = {m.code: m for m in Municipality.objects.all()}
     source, _ = SourceDocument.objects.get_or_create(
         sha256="0" * 64, defaults={"file_name": "bench.corpus", "text": "generated", "encoding": "utf-8"})
-    committees: dict[tuple[int, str], int] = {}
+    # Appending to rows already loaded (a larger size grown from a smaller one): their
+    # committees and meeting dates are taken, so new meetings never collide with them.
+    committees = {(code, name): pk for pk, code, name in
+                  Committee.objects.values_list("id", "municipality_id", "name")}
+    _TAKEN.update((committee, day.isoformat()) for committee, day in
+                  Meeting.objects.values_list("committee_id", "date"))
 
     with connection.cursor() as cursor:  # the search index is built once at the end: much faster than row by row
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'minutes_agendaitem' "

@@ -17,6 +17,7 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -135,18 +136,86 @@ def bench_import(meetings: int) -> dict:
 
 # --- Search ---------------------------------------------------------------------------------------------
 def ensure_search_database(rows: int) -> str:
+    """The database with `rows` generated items, loaded once and then reused.
+
+    A larger size is grown from the largest smaller one (copied, then the rest loaded with
+    another seed), so 2,000,000 items cost the loading of one more million, not two."""
     name = f"bench_search_{rows}"
+    smaller = [n for n in existing_search_databases() if n < rows]
+    if name not in {f"bench_search_{n}" for n in existing_search_databases()} and smaller:
+        clone_database(f"bench_search_{max(smaller)}", name)
     url, _ = database(name)
     manage(url, "migrate", "--noinput")
-    have = int(manage(url, "shell", "-c", "from minutes.models import AgendaItem; print(AgendaItem.objects.count())")
-               .stdout.strip().splitlines()[-1])
+    have = count_items(url)
+    if have < rows and not has_search_index(url):  # a load that was interrupted: start again
+        drop_database(name)
+        url, _ = database(name)
+        manage(url, "migrate", "--noinput")
+        have = 0
     if have < rows:
-        manage(url, "shell", "-c", "from minutes.models import Meeting, SourceDocument; "
-                                   "Meeting.objects.all().delete(); SourceDocument.objects.all().delete()")
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
-        subprocess.run([sys.executable, "-m", "bench.corpus", "--rows", str(rows), "--seed", "1"], cwd=ROOT, env=env,
-                       check=True)
+        seed = 1 + have  # rows added to a copy get a seed (and so rows) of their own
+        subprocess.run([sys.executable, "-m", "bench.corpus", "--rows", str(rows - have), "--seed", str(seed)],
+                       cwd=ROOT, env=env, check=True)
     return url
+
+
+def count_items(url) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT count(*) FROM minutes_agendaitem").fetchone()[0]
+
+
+def has_search_index(url) -> bool:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'item_search'").fetchone() is not None
+
+
+def existing_search_databases() -> list[int]:
+    """Sizes of the complete search databases (item count equal to the size in the name)."""
+    import psycopg
+
+    connection = embedded_db.ensure_running(DATA_DIR)
+    with psycopg.connect(host=connection["HOST"], user="postgres", dbname="postgres", autocommit=True) as conn:
+        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bench_search_%'")]
+    sizes = []
+    for name in names:
+        size = name.removeprefix("bench_search_")
+        if size.isdigit():
+            url = f"postgres://{connection['USER']}@/{name}?host={connection['HOST']}"
+            if has_search_index(url) and count_items(url) == int(size):
+                sizes.append(int(size))
+    return sizes
+
+
+def clone_database(source: str, target: str) -> None:
+    import psycopg
+
+    connection = embedded_db.ensure_running(DATA_DIR)
+    with psycopg.connect(host=connection["HOST"], user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
+def room_for(rows: int) -> dict:
+    """Whether a search database of `rows` items fits on the disk, judged from the largest one there is."""
+    import psycopg
+
+    connection = embedded_db.ensure_running(DATA_DIR)
+    known = existing_search_databases()
+    if rows in known:
+        return {"fits": True, "needed_gb": 0.0, "free_gb": round(shutil.disk_usage(DATA_DIR).free / 2**30, 1)}
+    largest = max(known, default=0)
+    per_row = 7_000  # bytes per item, table and indexes, when nothing has been measured yet
+    if largest:
+        with psycopg.connect(host=connection["HOST"], user="postgres", dbname="postgres") as conn:
+            size = conn.execute("SELECT pg_database_size(%s)", [f"bench_search_{largest}"]).fetchone()[0]
+        per_row = size / largest
+    needed = per_row * rows * 1.2  # the copy, the rows added and the index build's room
+    free = shutil.disk_usage(DATA_DIR).free
+    return {"fits": needed < free, "needed_gb": round(needed / 2**30, 1), "free_gb": round(free / 2**30, 1)}
 
 
 def sizes(url) -> dict:
@@ -337,8 +406,13 @@ def table(results: dict) -> str:
         lines.append(f"import   {r['meetings']} meetings, {r['items_stored']} items: {r['seconds']} s, "
                      f"{r['items_per_second']} items/s, peak RSS {r['peak_rss_mb']} MB "
                      f"(PSS {r.get('peak_pss_mb')} MB), exit {r['exit_code']}")
-    if "search" in results:
-        r = results["search"]
+    for key in ("search", "larger"):
+        r = results.get(key)
+        if r is None:
+            continue
+        if "skipped" in r:
+            lines.append(f"search at {r['rows']} items: not run ({r['skipped']})")
+            continue
         lines.append(f"search at {r['rows']} items, {r['queries']} queries ({r['sizes']})")
         for name in ("ours", "naive", "limit_tantivy"):
             s = r[name]["single_client"]
@@ -358,16 +432,31 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--larger-rows", type=int, default=0,
+                        help="then the search part at this many items too, if it fits on the disk")
     args = parser.parse_args(argv)
     results = {}
-    if not args.skip_import:
-        results["import"] = bench_import(args.import_meetings)
-    if not args.skip_search:
-        results["search"] = bench_search(args.search_rows, args.clients, args.seconds)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = RESULTS / f"bench-{args.search_rows}-{stamp}.json"
-    path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+
+    def save():  # after each part: a long run interrupted later keeps what it measured
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+
+    if not args.skip_import:
+        results["import"] = bench_import(args.import_meetings)
+        save()
+    if not args.skip_search:
+        results["search"] = bench_search(args.search_rows, args.clients, args.seconds)
+        save()
+    if args.larger_rows:
+        room = room_for(args.larger_rows)
+        if room["fits"]:
+            results["larger"] = bench_search(args.larger_rows, args.clients, args.seconds)
+        else:
+            results["larger"] = {"rows": args.larger_rows, "skipped": f"needs about {room['needed_gb']} GB of "
+                                                                      f"disk, {room['free_gb']} GB free"}
+        save()
     print(table(results))
     print(f"written to {path}")
     return 0
