@@ -438,7 +438,8 @@ def main(argv=None) -> int:
     results = {}
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = RESULTS / f"bench-{args.search_rows}-{stamp}.json"
+    rows = args.larger_rows if args.skip_search and args.larger_rows else args.search_rows
+    path = RESULTS / f"bench-{rows}-{stamp}.json"
 
     def save():  # after each part: a long run interrupted later keeps what it measured
         path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
