@@ -98,13 +98,9 @@ class FacetValue:
                 "toggle_url": self.toggle_url}
 
 
-def toggle_url(base: str, params: dict[str, list[str]], name: str, value: str) -> str:
-    """The URL that adds `value` to filter `name`, or removes it when present; back to page 1."""
-    return toggle_urls(base, params, name)(value)
-
-
 def toggle_urls(base: str, params: dict[str, list[str]], name: str):
-    """toggle_url for many values of one filter: the other parameters are encoded once."""
+    """A function giving, for a value of filter `name`, the URL that adds it, or removes it when
+    present; back to page 1. The other parameters are encoded once for all the values."""
     keys = [k for k, v in params.items() if k != "page" and v]
     position = keys.index(name) if name in keys else len(keys)
     before = urlencode([(k, v) for k in keys[:position] for v in params[k]])
@@ -244,4 +240,4 @@ def suggestion(parsed: ParsedQuery, count: int) -> str | None:
     return corrected if corrected != parsed.text else None
 
 
-__all__ = ["FACETS", "SORTS", "apply", "facet_counts", "parse", "snippet", "suggestion", "toggle_url"]
+__all__ = ["FACETS", "SORTS", "apply", "facet_counts", "parse", "snippet", "suggestion", "toggle_urls"]
