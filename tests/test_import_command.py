@@ -259,7 +259,6 @@ def test_parallel_workers_store_the_same_as_one_process(tmp_path):
     assert parallel == single and len(single) == 30
 
 
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_store_threads_keep_the_order_of_versions(tmp_path):
     import zlib
@@ -293,6 +292,7 @@ def test_parallel_store_threads_keep_the_order_of_versions(tmp_path):
     code, _, err = run(tmp_path, "--workers", "1")
     assert code == 0, err
     assert snapshot() == parallel
+
 
 def test_candidates_are_counted_once_per_document_and_keep_the_first_example(tmp_path):
     from committees.models import OrganisationCandidate

@@ -216,14 +216,10 @@ def _record_candidates(parsed) -> None:
 
     Names are written in a fixed order, so two imports storing at the same time lock the same
     rows in the same order and never wait for each other in a circle."""
-    seen: dict[str, tuple[str, str]] = {}
-    for item in parsed.items:
-        for candidate in item.candidates:
-            seen.setdefault(candidate.organisation.lower(), (candidate.organisation[:200], candidate.sentence))
-    if not seen:
+    rows = [[c.organisation[:200], c.sentence] for item in parsed.items for c in item.candidates]
+    if not rows:
         return
-    rows = [[name, sentence] for name, sentence in seen.values()]
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # DISTINCT ON: once per name, with its first sentence
         cursor.execute(
             """
             INSERT INTO committees_organisationcandidate (name, example, occurrences, status, first_seen)
