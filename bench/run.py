@@ -63,16 +63,25 @@ def summary(latencies):
 
 
 def database(name: str) -> tuple[str, dict]:
+    """The URL of database `name` (created when missing) on the bench server."""
     connection = embedded_db.ensure_running(DATA_DIR, dbname=name)
-    url = f"postgres://{connection['USER']}@/{name}?host={connection['HOST']}"
-    return url, connection
+    return database_url(connection, name), connection
+
+
+def database_url(connection: dict, name: str) -> str:
+    return f"postgres://{connection['USER']}@/{name}?host={connection['HOST']}"
+
+
+def server():
+    """A connection to the bench server's maintenance database (to create, copy, drop and list)."""
+    import psycopg
+
+    connection = embedded_db.ensure_running(DATA_DIR)
+    return psycopg.connect(host=connection["HOST"], user="postgres", dbname="postgres", autocommit=True)
 
 
 def drop_database(name: str) -> None:
-    connection = embedded_db.ensure_running(DATA_DIR)
-    import psycopg
-
-    with psycopg.connect(host=connection["HOST"], user="postgres", dbname="postgres", autocommit=True) as conn:
+    with server() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -126,8 +135,7 @@ def bench_import(meetings: int) -> dict:
         time.sleep(0.1)
     elapsed = time.monotonic() - started
     err = log.read_text()
-    stored = int(manage(url, "shell", "-c", "from minutes.models import AgendaItem; print(AgendaItem.objects.count())")
-                 .stdout.strip().splitlines()[-1])
+    stored = count_items(url)
     return {"meetings": meetings, "items_generated": items, "items_stored": stored, "exit_code": process.returncode,
             "seconds": round(elapsed, 1), "items_per_second": round(stored / elapsed, 1),
             "peak_rss_mb": round(peak / 2**20), "peak_pss_mb": round(peak_pss / 2**20),
@@ -141,9 +149,10 @@ def ensure_search_database(rows: int) -> str:
     A larger size is grown from the largest smaller one (copied, then the rest loaded with
     another seed), so 2,000,000 items cost the loading of one more million, not two."""
     name = f"bench_search_{rows}"
-    smaller = [n for n in existing_search_databases() if n < rows]
-    if name not in {f"bench_search_{n}" for n in existing_search_databases()} and smaller:
-        clone_database(f"bench_search_{max(smaller)}", name)
+    if name not in search_databases():
+        smaller = [n for n in complete_search_databases() if n < rows]
+        if smaller:
+            clone_database(f"bench_search_{max(smaller)}", name)
     url, _ = database(name)
     manage(url, "migrate", "--noinput")
     have = count_items(url)
@@ -174,47 +183,42 @@ def has_search_index(url) -> bool:
         return conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'item_search'").fetchone() is not None
 
 
-def existing_search_databases() -> list[int]:
-    """Sizes of the complete search databases (item count equal to the size in the name)."""
-    import psycopg
+def search_databases() -> list[str]:
+    """Names of the bench server's search databases, complete or not."""
+    with server() as conn:
+        return [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bench_search_%'")]
 
+
+def complete_search_databases() -> list[int]:
+    """Sizes of the complete search databases (item count equal to the size in the name, index built)."""
     connection = embedded_db.ensure_running(DATA_DIR)
-    with psycopg.connect(host=connection["HOST"], user="postgres", dbname="postgres", autocommit=True) as conn:
-        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bench_search_%'")]
     sizes = []
-    for name in names:
+    for name in search_databases():
         size = name.removeprefix("bench_search_")
         if size.isdigit():
-            url = f"postgres://{connection['USER']}@/{name}?host={connection['HOST']}"
+            url = database_url(connection, name)
             if has_search_index(url) and count_items(url) == int(size):
                 sizes.append(int(size))
     return sizes
 
 
 def clone_database(source: str, target: str) -> None:
-    import psycopg
-
-    connection = embedded_db.ensure_running(DATA_DIR)
-    with psycopg.connect(host=connection["HOST"], user="postgres", dbname="postgres", autocommit=True) as conn:
+    with server() as conn:
         conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
 
 
 def room_for(rows: int) -> dict:
     """Whether a search database of `rows` items fits on the disk, judged from the largest one there is."""
-    import psycopg
-
-    connection = embedded_db.ensure_running(DATA_DIR)
-    known = existing_search_databases()
+    known = complete_search_databases()
+    free = shutil.disk_usage(DATA_DIR).free
     if rows in known:
-        return {"fits": True, "needed_gb": 0.0, "free_gb": round(shutil.disk_usage(DATA_DIR).free / 2**30, 1)}
+        return {"fits": True, "needed_gb": 0.0, "free_gb": round(free / 2**30, 1)}
     largest = max(known, default=0)
     per_row = 7_000  # bytes per item, table and indexes, when nothing has been measured yet
     if largest:
-        with psycopg.connect(host=connection["HOST"], user="postgres", dbname="postgres") as conn:
-            size = conn.execute("SELECT pg_database_size(%s)", [f"bench_search_{largest}"]).fetchone()[0]
-        per_row = size / largest
+        with server() as conn:
+            per_row = conn.execute("SELECT pg_database_size(%s)", [f"bench_search_{largest}"]).fetchone()[0] / largest
     needed = per_row * rows * 1.2  # the copy, the rows added and the index build's room
-    free = shutil.disk_usage(DATA_DIR).free
     return {"fits": needed < free, "needed_gb": round(needed / 2**30, 1), "free_gb": round(free / 2**30, 1)}
 
 
