@@ -167,22 +167,34 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
 
 
 # --- Snippets ----------------------------------------------------------------------------------
-def snippet(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS) -> str:
+_WORDS_AND_GAPS = re.compile(f"({WORD.pattern})")
+
+
+class HitWords:
+    """Which surface words are hits of a query; words repeat within and across items, so each
+    word is looked up once per search."""
+
+    def __init__(self, parsed: ParsedQuery):
+        self.wanted = parsed.positive_lexemes()
+        self.known: dict[str, bool] = {}
+
+    def of(self, words: list[str]) -> set[str]:
+        if not self.wanted:
+            return set()
+        known, wanted, distinct = self.known, self.wanted, set(words)
+        for word in distinct.difference(known):
+            known[word] = not wanted.isdisjoint(index_lexemes(word))
+        return {word for word in distinct if known[word]}
+
+
+def snippet(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS, hit_words: HitWords | None = None) -> str:
     """Escaped HTML: the passage with the most hits, hits in <mark>. Computed only for rows shown."""
-    matches = list(WORD.finditer(text))
-    if not matches:
+    parts = _WORDS_AND_GAPS.split(text)  # gap, word, gap, word, …, gap
+    tokens = parts[1::2]
+    if not tokens:
         return ""
-    wanted = parsed.positive_lexemes()
-    hits = []
-    if wanted:
-        is_hit: dict[str, bool] = {}  # words repeat: look each up once
-        for n, match in enumerate(matches):
-            word = match.group()
-            hit = is_hit.get(word)
-            if hit is None:
-                hit = is_hit[word] = not wanted.isdisjoint(index_lexemes(word))
-            if hit:
-                hits.append(n)
+    hit_set = (hit_words or HitWords(parsed)).of(tokens)
+    hits = [n for n, word in enumerate(tokens) if word in hit_set] if hit_set else []
     start = 0
     if hits:
         # the window of `words` words, starting just before a hit, that holds the most hits
@@ -192,17 +204,15 @@ def snippet(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS) -> str:
             score = bisect.bisect_left(hits, begin + words) - bisect.bisect_left(hits, begin)
             if score > best:
                 start, best = begin, score
-    end = min(len(matches), start + words)
-    hit_set = set(hits)
-    out, cursor = [], matches[start].start()
+    end = min(len(tokens), start + words)
+    out = []
     for n in range(start, end):
-        match = matches[n]
-        out.append(html.escape(text[cursor:match.start()]))
-        word = html.escape(match.group())
-        out.append(f"<mark>{word}</mark>" if n in hit_set else word)
-        cursor = match.end()
+        if n > start:
+            out.append(html.escape(parts[2 * n]))
+        word = html.escape(tokens[n])
+        out.append(f"<mark>{word}</mark>" if tokens[n] in hit_set else word)
     passage = " ".join("".join(out).split())
-    return ("… " if start > 0 else "") + passage + (" …" if end < len(matches) else "")
+    return ("… " if start > 0 else "") + passage + (" …" if end < len(tokens) else "")
 
 
 # --- Suggestions -------------------------------------------------------------------------------

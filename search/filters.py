@@ -8,7 +8,9 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q, SmallIntegerField, Value
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact
 
 from search.engine import SORTS
 from search.query import clean
@@ -120,10 +122,15 @@ def filter_items(queryset, selected: dict[str, list[str]]):
     if selected.get("municipality"):
         from committees.models import Municipality
 
-        # Codes, not a join: the search index holds the municipality code beside the words.
+        # Codes, not a join: the search index holds the municipality code beside the words. Each
+        # code is compared as a smallint, the column's type: a plain number literal is an integer,
+        # and the index (btree_gin) only serves a comparison of the column's own type.
         names = selected["municipality"]
         codes = Municipality.objects.filter(Q(name__in=names) | Q(slug__in=names)).values_list("code", flat=True)
-        queryset = queryset.filter(municipality_id__in=list(codes))
+        within = Q()
+        for code in codes:
+            within |= Q(Exact(F("municipality_id"), Cast(Value(code), SmallIntegerField())))
+        queryset = queryset.filter(within) if within else queryset.none()
     if selected.get("committee"):
         ids = [int(v) for v in selected["committee"] if v.isdigit() and len(v) < 10]
         queryset = queryset.filter(committee_id__in=ids)

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Func, IntegerField, OuterRef
+from django.db.models import BigIntegerField, BooleanField, F, Func, IntegerField, OuterRef, Value
 
 from search import engine
 
@@ -40,6 +41,26 @@ class Bucket(Func):
 
     template = "(hashint8(%(expressions)s) & 1023)"
     output_field = IntegerField()
+
+
+class IdIn(Func):
+    """`id = ANY(array)`: the ids as one array parameter, where `id__in` makes one parameter each
+    (thousands of them to compose and send)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, ids):
+        super().__init__(F("id"), Value(list(ids), output_field=ArrayField(BigIntegerField())))
+
+    def as_sql(self, compiler, connection, **extra):
+        column, ids = (compiler.compile(e) for e in self.source_expressions)
+        return f"{column[0]} = ANY({ids[0]})", [*column[1], *ids[1]]
+
+
+def items_with_ids(ids):
+    from minutes.models import AgendaItem
+
+    return AgendaItem.objects.filter(IdIn(ids))
 
 
 def exact_limit() -> int:
@@ -125,8 +146,6 @@ def candidates(queryset, found: Plan):
     The sample's dates say from which date on about twice that many matches lie, so the
     index reads those matches only; if they turn out too few, the newest are read by date.
     """
-    from minutes.models import AgendaItem
-
     wanted = rank_candidates()
     newest = queryset.order_by("-date", "-id").values_list("id", flat=True)
     dates = sorted((date for _id, date in found.sample), reverse=True)
@@ -134,8 +153,8 @@ def candidates(queryset, found: Plan):
         position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
         ids = list(newest.filter(date__gte=dates[max(0, position)])[:wanted])
         if len(ids) == wanted:
-            return AgendaItem.objects.filter(id__in=ids)
-    return AgendaItem.objects.filter(id__in=list(newest[:wanted]))
+            return items_with_ids(ids)
+    return items_with_ids(newest[:wanted])
 
 
 def _tally(rows: list[tuple], scale: float) -> dict[str, dict]:

@@ -1,5 +1,6 @@
 """One search request, as the page, the API, the feed and the CSV export all need it."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from minutes.models import AgendaItem
@@ -39,6 +40,23 @@ def request_params(request) -> dict[str, list[str]]:
     return {name: [v for v in request.GET.getlist(name) if v][:20] for name in known if request.GET.getlist(name)}
 
 
+def page_snippets(items: list, parsed) -> dict[int, str]:
+    """Each shown item's snippet, from its title, sections and decision texts."""
+    from minutes.models import Decision
+
+    decisions = defaultdict(list)
+    for item_id, text in (Decision.objects.filter(item_id__in=[item.pk for item in items])
+                          .order_by("item_id", "order").values_list("item_id", "text")):
+        decisions[item_id].append(text)
+    hit_words = engine.HitWords(parsed)  # shared by the page's snippets
+    title = not parsed.empty  # a browsed list shows the title already; its snippet starts with the text
+    return {
+        item.pk: engine.snippet(searchable_text(item.title if title else "", item.sections, decisions[item.pk]),
+                                parsed, hit_words=hit_words)
+        for item in items
+    }
+
+
 def run_search(request, base_url: str, *, with_facets: bool = True, all_results: bool = False,
                limit: int = 10_000) -> SearchResult:
     filterset = SearchFilterSet(request.GET, queryset=AgendaItem.objects.visible_to(request.user))
@@ -50,7 +68,7 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     if found.ids is not None:
         # Few matches, all known by id: ordering them needs no second text search (phrases are
         # re-checked against the stored text, which is the costly part).
-        ranked, shown = AgendaItem.objects.filter(id__in=found.ids), count
+        ranked, shown = scale.items_with_ids(found.ids), count
     elif sort == "relevance" and not parsed.empty:
         # Many matches: relevance is computed for the newest candidates, not for every match.
         ranked, shown = scale.candidates(matches, found), min(count, scale.rank_candidates())
@@ -63,15 +81,8 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     # The vector is only needed inside the database (rank, title match); not sent for the page.
     rows = queryset.select_related("municipality", "committee").defer("search_vector", "search_document")
     rows = rows[:limit] if all_results else rows[(page - 1) * page_size: page * page_size]
-    items = list(rows.prefetch_related("decisions"))
-    snippets = {} if all_results else {
-        item.pk: engine.snippet(
-            searchable_text(item.title, item.sections, [d.text for d in item.decisions.all()])
-            if not parsed.empty else searchable_text("", item.sections, [d.text for d in item.decisions.all()]),
-            parsed,
-        )
-        for item in items
-    }
+    items = list(rows)
+    snippets = {} if all_results else page_snippets(items, parsed)
     params = request_params(request)
     result = SearchResult(
         query=parsed.text, sort=sort, page=page, page_size=page_size, count=count, items=items,

@@ -331,6 +331,33 @@ def test_the_search_index_serves_the_sample():
     assert "item_search" in plan and "hashint8" in index_condition and "@@" in index_condition, plan
 
 
+def test_the_search_index_serves_a_municipality_filter():
+    """The filter compares the municipality as the column's own type (smallint): an integer
+    literal would leave the index's municipality column unused and the filter to the rows."""
+    from django.db import connection
+
+    from search import engine
+    from search.filters import filter_items
+    from search.query import parse
+
+    municipality = AgendaItem.objects.values_list("municipality__name", flat=True).first()
+    matches = engine.matching(filter_items(AgendaItem.objects.order_by(), {"municipality": [municipality]}),
+                              parse("beskæftigelse"))
+    sql, params = matches.values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Only the search index may serve the filter (the plain index on the column is dropped,
+        # inside the test's transaction).
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'minutes_agendaitem' "
+                       "AND indexdef LIKE '%%btree (municipality_id)%%'")
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "item_search" in plan and "municipality_id" in index_condition and "@@" in index_condition, plan
+
+
 def test_few_matches_are_ordered_by_id_without_a_second_text_search(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
