@@ -26,6 +26,7 @@ SOCKET_NAME = ".s.PGSQL.5432"
 MAX_SOCKET_PATH_BYTES = 107
 SUPERUSER = "postgres"
 START_TIMEOUT_SECONDS = 30
+SETTINGS_FILE = "machine.conf"  # in the cluster folder, included by its postgresql.conf
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -132,6 +133,31 @@ def _start(pgdata: Path) -> None:
             time.sleep(0.5)
 
 
+def machine_settings() -> dict[str, str]:
+    """Memory settings sized to this machine, as PostgreSQL's documentation advises for a server
+    of its own: shared buffers a quarter of the memory (at most 8 GB; the wheel's default is
+    128 MB), and the planner told that about half of it caches files."""
+    memory_mb = psutil.virtual_memory().total // 2**20
+    return {
+        "shared_buffers": f"{max(128, min(memory_mb // 4, 8192))}MB",
+        "effective_cache_size": f"{max(512, memory_mb // 2)}MB",
+    }
+
+
+def _write_settings(pgdata: Path) -> bool:
+    """Write the machine's settings for the next start; True when postgresql.conf had to be told
+    to include them (a new cluster, already started once with the defaults)."""
+    lines = "".join(f"{name} = '{value}'\n" for name, value in machine_settings().items())
+    (pgdata / SETTINGS_FILE).write_text("# Written by minutes/embedded_db.py at every start.\n" + lines)
+    conf = pgdata / "postgresql.conf"
+    include = f"include_if_exists = '{SETTINGS_FILE}'"
+    text = conf.read_text()
+    if include in text:
+        return False
+    conf.write_text(f"{text}\n{include}\n")
+    return True
+
+
 def _quiet_runtime_dir(data_dir: Path) -> None:
     # platformdirs warns on every start when XDG_RUNTIME_DIR is unset, and the
     # wheel keeps its lock file there; a private folder in the data dir does both jobs.
@@ -152,7 +178,13 @@ def ensure_running(data_dir: Path, dbname: str = "minutes") -> dict:
     with fasteners.InterProcessLock(str(data_dir / ".start.lock")):
         if not answers(pgdata):
             _clear_stale(pgdata)
+            if (pgdata / "PG_VERSION").exists():
+                _write_settings(pgdata)
             _start(pgdata)
+            if _write_settings(pgdata):
+                # A new cluster started with the wheel's defaults: once more, with the settings.
+                stop(data_dir)
+                _start(pgdata)
         info = _read_pid_file(pgdata)
         if info is None or not answers(pgdata):
             raise EmbeddedDatabaseError(f"The embedded PostgreSQL in {pgdata} started but does not answer.")

@@ -35,6 +35,24 @@ def test_starts_and_is_reused(data_dir):
     assert embedded_db.postmaster_pid(data_dir) == first_pid
 
 
+def test_memory_settings_are_sized_to_the_machine(data_dir):
+    import psycopg
+
+    wanted = embedded_db.machine_settings()
+    assert int(wanted["shared_buffers"][:-2]) <= max(128, psutil.virtual_memory().total // 2**20 // 4)
+    pgdata = embedded_db.pgdata_for(data_dir)
+    # A new cluster (restarted once with the settings), then an existing one started with them.
+    for _start in range(2):
+        embedded_db.ensure_running(data_dir, dbname="sized")
+        with psycopg.connect(host=str(pgdata), user="postgres", dbname="sized") as connection:
+            for name in ("shared_buffers", "effective_cache_size"):
+                # pg_settings counts 8 kB pages; the settings say megabytes
+                pages = connection.execute("SELECT setting::bigint FROM pg_settings WHERE name = %s",
+                                           [name]).fetchone()[0]
+                assert f"{pages * 8 // 1024}MB" == wanted[name], name
+        embedded_db.stop(data_dir)
+
+
 def test_recovers_after_kill_with_a_reused_pid(data_dir):
     embedded_db.ensure_running(data_dir)
     pgdata = embedded_db.pgdata_for(data_dir)
