@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import BooleanField, CharField, F, FloatField, Func, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from search.danish import WORD, index_lexemes, normalise
@@ -130,25 +129,19 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
     counts = {name: dict(sorted(values.items(), key=lambda kv: -kv[1])[:FACET_VALUES])
               if name in ("municipality", "committee", "organisation") else values
               for name, values in counts.items()}
-    # Labels as plain values in one query (no model instances): a page shows up to 30 of each.
-    text = CharField()
+    # Labels as plain values (no model instances): a page shows up to 30 of each.
     municipalities = Municipality.objects.filter(
-        Q(pk__in=counts["municipality"]) | Q(name__in=selected.get("municipality", []))
-    ).values_list(Value("m"), Cast("pk", text), "name", Value(""))
+        Q(pk__in=counts["municipality"]) | Q(name__in=selected.get("municipality", []))).values_list("pk", "name")
     committees = Committee.objects.filter(
         Q(pk__in=counts["committee"]) | Q(pk__in=[v for v in selected.get("committee", []) if v.isdigit()])
-    ).values_list(Value("c"), Cast("pk", text), "name", "municipality__name")
+    ).values_list("pk", "name", "municipality__name")
     organisations = Organisation.objects.filter(
         Q(pk__in=counts["organisation"]) | Q(slug__in=selected.get("organisation", []))
-    ).values_list(Value("o"), Cast("pk", text), "slug", "name")
-    labels = {"m": [], "c": [], "o": []}
-    for kind, pk, first, second in municipalities.order_by().union(
-            committees.order_by(), organisations.order_by(), all=True):
-        labels[kind].append((int(pk), first, second))
+    ).values_list("pk", "slug", "name")
     labelled = {
-        "municipality": [(name, name, counts["municipality"].get(pk, 0)) for pk, name, _ in labels["m"]],
+        "municipality": [(name, name, counts["municipality"].get(pk, 0)) for pk, name in municipalities],
         "committee": [(str(pk), f"{name} ({municipality})", counts["committee"].get(pk, 0))
-                      for pk, name, municipality in labels["c"]],
+                      for pk, name, municipality in committees],
         "year": [(y, y, n) for y, n in counts["year"].items()]
         + [(y, y, 0) for y in selected.get("year", []) if y not in counts["year"] and y.isdigit()],
         "item_type": [(t, str(AgendaItem.ItemType(t).label), counts["item_type"].get(t, 0))
@@ -156,7 +149,7 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
                       if t in counts["item_type"] or t in selected.get("item_type", [])],
         "outcome": [(o, str(Outcome(o).label), counts["outcome"].get(o, 0)) for o in Outcome.values
                     if o in counts["outcome"] or o in selected.get("outcome", [])],
-        "organisation": [(slug, name, counts["organisation"].get(pk, 0)) for pk, slug, name in labels["o"]],
+        "organisation": [(slug, name, counts["organisation"].get(pk, 0)) for pk, slug, name in organisations],
     }
     facets = {}
     for name in FACETS:
