@@ -18,6 +18,7 @@ The relevance tests run on small tables, where everything is exact.
 
 import json
 import math
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -143,18 +144,45 @@ def planner_estimate(queryset) -> int:
 def candidates(queryset, found: Plan):
     """The rank_candidates() newest matches: the set relevance is computed on when there are many.
 
-    The sample's dates say from which date on about twice that many matches lie, so the
-    index reads those matches only; if they turn out too few, the newest are read by date.
+    The sample's dates say from which date on about twice that many matches lie; those are read
+    through the search index (a date range there costs in proportion to all the items in it) and
+    sorted here. The query has no ORDER BY, so the planner never walks the date index instead,
+    testing item after item. When a narrow filter leaves few matches over a long time, every
+    match is read: cheaper than the long date range.
     """
     wanted = rank_candidates()
-    newest = queryset.order_by("-date", "-id").values_list("id", flat=True)
     dates = sorted((date for _id, date in found.sample), reverse=True)
     if dates:
         position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
-        ids = list(newest.filter(date__gte=dates[max(0, position)])[:wanted])
-        if len(ids) == wanted:
-            return items_with_ids(ids)
-    return items_with_ids(newest[:wanted])
+        if table_rows() * (position + 1) / len(dates) > 20 * found.count and found.count <= 10 * exact_limit():
+            cutoffs = [None]
+        else:  # too few from the first date: once more, from an earlier one
+            cutoffs = [dates[position], dates[min(len(dates) - 1, 4 * position + 3)]]
+        for cutoff in cutoffs:
+            rows = queryset.order_by().values_list("date", "id")
+            newest = sorted(rows.filter(date__gte=cutoff) if cutoff else rows, reverse=True)[:wanted]
+            if len(newest) == wanted or cutoff is None:
+                return items_with_ids([row_id for _date, row_id in newest])
+    return items_with_ids(queryset.order_by("-date", "-id").values_list("id", flat=True)[:wanted])
+
+
+_table_rows: tuple[float, int] = (0.0, 0)  # (read at, rows)
+
+
+def table_rows() -> int:
+    """The number of items, as PostgreSQL's statistics have it (no rows are read); read again
+    after a minute, since it only guides a choice of plan."""
+    global _table_rows
+    read_at, rows = _table_rows
+    if time.monotonic() - read_at > 60:
+        from minutes.models import AgendaItem
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                           [AgendaItem._meta.db_table])
+            rows = max(0, cursor.fetchone()[0])
+        _table_rows = (time.monotonic(), rows)
+    return rows
 
 
 def _tally(rows: list[tuple], scale: float) -> dict[str, dict]:

@@ -311,6 +311,9 @@ def test_a_sample_of_every_bucket_estimates_exactly_what_the_exact_path_counts(s
     settings.SEARCH_RANK_CANDIDATES = 3
     newest = list(matches.order_by("-date", "-id").values_list("id", flat=True)[:3])
     assert sorted(scale.candidates(matches, sampled).values_list("id", flat=True)) == sorted(newest)
+    # Also when the table is so large that every match is read rather than a date range.
+    monkeypatch.setattr(scale, "table_rows", lambda: 10**12)
+    assert sorted(scale.candidates(matches, sampled).values_list("id", flat=True)) == sorted(newest)
 
 
 def test_the_search_index_serves_the_sample():
