@@ -39,6 +39,11 @@ class ParsedQuery:
         return {lex for clause in self.clauses for term in clause if not term.negated
                 for group in term.lexemes for lex in group}
 
+    @property
+    def has_phrase(self) -> bool:
+        """A phrase is checked against each candidate's stored vector, not by the index alone."""
+        return any(len(term.lexemes) > 1 for clause in self.clauses for term in clause)
+
     def words(self) -> list[str]:
         return [w for clause in self.clauses for term in clause if not term.negated for w in term.words]
 

@@ -141,20 +141,21 @@ def planner_estimate(queryset) -> int:
     return int(found[0]["Plan"]["Plan Rows"])
 
 
-def candidates(queryset, found: Plan):
+def candidates(queryset, found: Plan, phrase: bool = False):
     """The rank_candidates() newest matches: the set relevance is computed on when there are many.
 
     The sample's dates say from which date on about twice that many matches lie; those are read
     through the search index (a date range there costs in proportion to all the items in it) and
     sorted here. The query has no ORDER BY, so the planner never walks the date index instead,
     testing item after item. When a narrow filter leaves few matches over a long time, every
-    match is read: cheaper than the long date range.
+    match is read: cheaper than the long date range, unless each match costs a phrase check.
     """
     wanted = rank_candidates()
     dates = sorted((date for _id, date in found.sample), reverse=True)
     if dates:
         position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
-        if table_rows() * (position + 1) / len(dates) > 20 * found.count and found.count <= 10 * exact_limit():
+        per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
+        if table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
             cutoffs = [None]
         else:  # too few from the first date: once more, from an earlier one
             cutoffs = [dates[position], dates[min(len(dates) - 1, 4 * position + 3)]]
