@@ -2,12 +2,14 @@
 
 import bisect
 import html
+import math
 import re
+import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func, Q, Value
+from django.db.models import BooleanField, F, FloatField, Func, Value
 from django.utils.translation import gettext_lazy as _
 
 from search.danish import WORD, index_lexemes, normalise
@@ -119,9 +121,54 @@ def toggle_urls(base: str, params: dict[str, list[str]], name: str):
     return url
 
 
+LABELS_KEPT_SECONDS = 60
+
+
+class FacetLabels:
+    """Names for the values of the municipality, committee and organisation facets.
+
+    The tables are small, so they are read whole and kept for a minute instead of being queried
+    on every search; a value not among them (a committee an import just created) has them read
+    again at once, and so does a change saved in this process (see search/apps.py).
+    """
+
+    def __init__(self):
+        self.read_at = -math.inf
+        self.municipalities: dict[int, str] = {}  # code: name
+        self.municipality_names: dict[str, int] = {}
+        self.committees: dict[int, str] = {}  # id: "name (municipality)"
+        self.organisations: dict[int, tuple[str, str]] = {}  # id: (slug, name)
+        self.organisation_ids: dict[str, int] = {}  # slug: id
+
+    def forget(self, **_signal):
+        self.read_at = -math.inf
+
+    def covering(self, counts: dict[str, dict]) -> "FacetLabels":
+        if (time.monotonic() - self.read_at > LABELS_KEPT_SECONDS
+                or not counts["municipality"].keys() <= self.municipalities.keys()
+                or not counts["committee"].keys() <= self.committees.keys()
+                or not counts["organisation"].keys() <= self.organisations.keys()):
+            self._read()
+        return self
+
+    def _read(self):
+        from committees.models import Committee, Municipality, Organisation
+
+        municipalities = dict(Municipality.objects.values_list("pk", "name"))
+        committees = {pk: f"{name} ({municipality})" for pk, name, municipality
+                      in Committee.objects.values_list("pk", "name", "municipality__name")}
+        organisations = {pk: (slug, name) for pk, slug, name in Organisation.objects.values_list("pk", "slug", "name")}
+        self.municipalities, self.committees, self.organisations = municipalities, committees, organisations
+        self.municipality_names = {name: pk for pk, name in municipalities.items()}
+        self.organisation_ids = {slug: pk for pk, (slug, _name) in organisations.items()}
+        self.read_at = time.monotonic()
+
+
+facet_labels = FacetLabels()
+
+
 def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: str, params: dict[str, list[str]]):
     """Facet values with labels, counts and toggle URLs; selected values stay visible at zero."""
-    from committees.models import Committee, Municipality, Organisation
     from minutes.models import AgendaItem, Outcome
 
     # The most frequent values of the long facets are shown (a common word is in thousands of
@@ -129,19 +176,17 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
     counts = {name: dict(sorted(values.items(), key=lambda kv: -kv[1])[:FACET_VALUES])
               if name in ("municipality", "committee", "organisation") else values
               for name, values in counts.items()}
-    # Labels as plain values (no model instances): a page shows up to 30 of each.
-    municipalities = Municipality.objects.filter(
-        Q(pk__in=counts["municipality"]) | Q(name__in=selected.get("municipality", []))).values_list("pk", "name")
-    committees = Committee.objects.filter(
-        Q(pk__in=counts["committee"]) | Q(pk__in=[v for v in selected.get("committee", []) if v.isdigit()])
-    ).values_list("pk", "name", "municipality__name")
-    organisations = Organisation.objects.filter(
-        Q(pk__in=counts["organisation"]) | Q(slug__in=selected.get("organisation", []))
-    ).values_list("pk", "slug", "name")
+    labels = facet_labels.covering(counts)
+    chosen_municipalities = [n for n in selected.get("municipality", []) if n in labels.municipality_names]
+    chosen_committees = [int(v) for v in selected.get("committee", []) if v.isdigit() and int(v) in labels.committees]
+    chosen_organisations = [labels.organisation_ids[s] for s in selected.get("organisation", [])
+                            if s in labels.organisation_ids]
+    municipalities = {pk: labels.municipalities[pk] for pk in counts["municipality"] if pk in labels.municipalities}
+    municipalities.update({labels.municipality_names[name]: name for name in chosen_municipalities})
     labelled = {
-        "municipality": [(name, name, counts["municipality"].get(pk, 0)) for pk, name in municipalities],
-        "committee": [(str(pk), f"{name} ({municipality})", counts["committee"].get(pk, 0))
-                      for pk, name, municipality in committees],
+        "municipality": [(name, name, counts["municipality"].get(pk, 0)) for pk, name in municipalities.items()],
+        "committee": [(str(pk), labels.committees[pk], counts["committee"].get(pk, 0))
+                      for pk in {*counts["committee"], *chosen_committees} if pk in labels.committees],
         "year": [(y, y, n) for y, n in counts["year"].items()]
         + [(y, y, 0) for y in selected.get("year", []) if y not in counts["year"] and y.isdigit()],
         "item_type": [(t, str(AgendaItem.ItemType(t).label), counts["item_type"].get(t, 0))
@@ -149,7 +194,8 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
                       if t in counts["item_type"] or t in selected.get("item_type", [])],
         "outcome": [(o, str(Outcome(o).label), counts["outcome"].get(o, 0)) for o in Outcome.values
                     if o in counts["outcome"] or o in selected.get("outcome", [])],
-        "organisation": [(slug, name, counts["organisation"].get(pk, 0)) for pk, slug, name in organisations],
+        "organisation": [(*labels.organisations[pk], counts["organisation"].get(pk, 0))
+                         for pk in {*counts["organisation"], *chosen_organisations} if pk in labels.organisations],
     }
     facets = {}
     for name in FACETS:

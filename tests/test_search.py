@@ -174,6 +174,25 @@ def test_selected_value_stays_visible_at_zero(client):
     ]
 
 
+def test_facet_labels_follow_changes(client):
+    from committees.models import Committee, Organisation
+
+    def labels(facet, q="Code of Care"):
+        return {v["label"] for v in client.get("/api/search", {"q": q}).json()["facets"][facet]}
+
+    assert "Code of Care" in labels("organisation")
+    organisation = Organisation.objects.get(slug="code-of-care")
+    organisation.name = "Code of Care ApS"
+    organisation.save()  # saved in this process: shown at once
+    assert "Code of Care ApS" in labels("organisation")
+    # Changed behind this process's back (another worker, an import): a committee it has never
+    # seen is read at once.
+    item = AgendaItem.objects.search("Code of Care").select_related("committee").first()
+    moved = Committee.objects.bulk_create([Committee(municipality_id=item.municipality_id, name="Nyt Udvalg")])[0]
+    AgendaItem.objects.filter(pk=item.pk).update(committee=moved)
+    assert f"Nyt Udvalg ({item.municipality.name})" in labels("committee")
+
+
 def test_toggle_urls_add_and_remove(client):
     data = client.get("/api/search", {"q": "handicap"}).json()
     fredericia = next(v for v in data["facets"]["municipality"] if v["value"] == "Fredericia")
