@@ -167,7 +167,7 @@ def candidates(queryset, found: Plan, phrase: bool = False):
     return items_with_ids(queryset.order_by("-date", "-id").values_list("id", flat=True)[:wanted])
 
 
-_table_rows: tuple[float, int] = (0.0, 0)  # (read at, rows)
+_table_rows: tuple[float, int] = (-math.inf, 0)  # (read at, rows)
 
 
 def table_rows() -> int:
