@@ -21,6 +21,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -28,8 +29,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BigIntegerField, BooleanField, F, Func, IntegerField, OuterRef, Value
-
-from search import engine
 
 BUCKETS = 1024
 # A range of buckets is read from the index entry by entry: beyond 32 (3 % of the items) that
@@ -188,16 +187,19 @@ def table_rows() -> int:
 
 def _tally(rows: list[tuple], scale: float) -> dict[str, dict]:
     """Facet counts of sampled (or all) rows, multiplied by `scale`."""
-    tallies = {name: Counter() for name in engine.FACETS}
-    for _id, municipality, committee, date, item_type, outcome, organisations in rows:
-        tallies["municipality"][municipality] += 1
-        tallies["committee"][committee] += 1
-        tallies["year"][str(date.year)] += 1
-        if item_type:
-            tallies["item_type"][item_type] += 1
-        if outcome:
-            tallies["outcome"][outcome] += 1
-        tallies["organisation"].update(organisations)
+    # Column by column: Counter counts a whole column in C, where a loop over the rows would
+    # update six counters per row in Python.
+    columns = zip(*rows, strict=True) if rows else [()] * len(COLUMNS)
+    _ids, municipalities, committees, dates, item_types, outcomes, organisations = columns
+    years = Counter(date.year for date in dates)
+    tallies = {
+        "municipality": Counter(municipalities),
+        "committee": Counter(committees),
+        "year": Counter({str(year): n for year, n in years.items()}),
+        "item_type": Counter(filter(None, item_types)),
+        "outcome": Counter(filter(None, outcomes)),
+        "organisation": Counter(chain.from_iterable(organisations)),
+    }
     if scale == 1.0:
         return {name: dict(counter) for name, counter in tallies.items()}
     return {name: {value: max(1, round(n * scale)) for value, n in counter.items()}
