@@ -25,10 +25,9 @@ from itertools import chain
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BigIntegerField, BooleanField, F, Func, IntegerField, OuterRef, Value
+from django.db.models import BooleanField, F, Func, IntegerField, OuterRef
 
 BUCKETS = 1024
 # A range of buckets is read from the index entry by entry: beyond 32 (3 % of the items) that
@@ -45,16 +44,17 @@ class Bucket(Func):
 
 class IdIn(Func):
     """`id = ANY(array)`: the ids as one array parameter, where `id__in` makes one parameter each
-    (thousands of them to compose and send)."""
+    (thousands of them to compose and send); psycopg adapts the list of integers itself."""
 
     output_field = BooleanField()
 
     def __init__(self, ids):
-        super().__init__(F("id"), Value(list(ids), output_field=ArrayField(BigIntegerField())))
+        super().__init__(F("id"))
+        self.ids = [int(i) for i in ids]
 
     def as_sql(self, compiler, connection, **extra):
-        column, ids = (compiler.compile(e) for e in self.source_expressions)
-        return f"{column[0]} = ANY({ids[0]})", [*column[1], *ids[1]]
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s)", [*params, self.ids]
 
 
 def items_with_ids(ids):
