@@ -110,6 +110,12 @@ class SearchFilterSet(django_filters.FilterSet):
         return (self.form.cleaned_data.get("q") or "") if self.is_valid() else ""
 
     @property
+    def dated(self) -> bool:
+        """Whether a year or a date bounds the search."""
+        data = self.form.cleaned_data if self.is_valid() else {}
+        return bool(data.get("year") or data.get("date_from") or data.get("date_to"))
+
+    @property
     def sort_order(self) -> str:
         value = (self.form.cleaned_data.get("sort") or "") if self.is_valid() else ""
         return value if value in SORTS else "relevance"

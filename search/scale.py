@@ -140,7 +140,7 @@ def planner_estimate(queryset) -> int:
     return int(found[0]["Plan"]["Plan Rows"])
 
 
-def candidates(queryset, found: Plan, phrase: bool = False):
+def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False):
     """The rank_candidates() newest matches: the set relevance is computed on when there are many.
 
     The sample's dates say from which date on about twice that many matches lie; those are read
@@ -148,21 +148,33 @@ def candidates(queryset, found: Plan, phrase: bool = False):
     sorted here. The query has no ORDER BY, so the planner never walks the date index instead,
     testing item after item. When a narrow filter leaves few matches over a long time, every
     match is read: cheaper than the long date range, unless each match costs a phrase check.
+
+    A search `dated` by a year or date filter is the exception: there the date index can be
+    walked from the filter's last day, and where the matches are dense that is the fastest way
+    (a common word in one year: 10 ms, against 380 ms for the index's two date ranges), so
+    the planner is left to choose, with ORDER BY.
     """
     wanted = rank_candidates()
     dates = sorted((date for _id, date in found.sample), reverse=True)
     if dates:
         position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
         per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
-        if table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
+        if dated:
+            cutoffs = [dates[position]]
+        elif table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
             cutoffs = [None]
         else:  # too few from the first date: once more, from an earlier one
             cutoffs = [dates[position], dates[min(len(dates) - 1, 4 * position + 3)]]
         for cutoff in cutoffs:
-            rows = queryset.order_by().values_list("date", "id")
-            newest = sorted(rows.filter(date__gte=cutoff) if cutoff else rows, reverse=True)[:wanted]
-            if len(newest) == wanted or cutoff is None:
-                return items_with_ids([row_id for _date, row_id in newest])
+            if dated:
+                newest = queryset.order_by("-date", "-id").filter(date__gte=cutoff).values_list("id", flat=True)
+                ids = list(newest[:wanted])
+            else:
+                rows = queryset.order_by().values_list("date", "id")
+                ids = [row_id for _date, row_id in sorted(rows.filter(date__gte=cutoff) if cutoff else rows,
+                                                          reverse=True)[:wanted]]
+            if len(ids) == wanted or cutoff is None:
+                return items_with_ids(ids)
     return items_with_ids(queryset.order_by("-date", "-id").values_list("id", flat=True)[:wanted])
 
 

@@ -71,7 +71,8 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
         ranked, shown = scale.items_with_ids(found.ids), count
     elif sort == "relevance" and not parsed.empty:
         # Many matches: relevance is computed for the newest candidates, not for every match.
-        ranked, shown = scale.candidates(matches, found, phrase=parsed.has_phrase), min(count, scale.rank_candidates())
+        ranked = scale.candidates(matches, found, phrase=parsed.has_phrase, dated=filterset.dated)
+        shown = min(count, scale.rank_candidates())
     else:
         ranked, shown = matches, count
     queryset = engine.order(ranked, parsed, sort)

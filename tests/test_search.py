@@ -330,9 +330,11 @@ def test_a_sample_of_every_bucket_estimates_exactly_what_the_exact_path_counts(s
     settings.SEARCH_RANK_CANDIDATES = 3
     newest = list(matches.order_by("-date", "-id").values_list("id", flat=True)[:3])
     assert sorted(scale.candidates(matches, sampled).values_list("id", flat=True)) == sorted(newest)
-    # Also when the table is so large that every match is read rather than a date range.
+    # Also when the table is so large that every match is read rather than a date range, and
+    # for a search bounded by a year or date, where the planner may walk the date index.
     monkeypatch.setattr(scale, "table_rows", lambda: 10**12)
     assert sorted(scale.candidates(matches, sampled).values_list("id", flat=True)) == sorted(newest)
+    assert sorted(scale.candidates(matches, sampled, dated=True).values_list("id", flat=True)) == sorted(newest)
 
 
 def test_the_search_index_serves_the_sample():
