@@ -144,18 +144,15 @@ def machine_settings() -> dict[str, str]:
     }
 
 
-def _write_settings(pgdata: Path) -> bool:
-    """Write the machine's settings for the next start; True when postgresql.conf had to be told
-    to include them (a new cluster, already started once with the defaults)."""
+def _write_settings(pgdata: Path) -> None:
+    """Write the machine's settings for the next start, and have postgresql.conf include them."""
     lines = "".join(f"{name} = '{value}'\n" for name, value in machine_settings().items())
     (pgdata / SETTINGS_FILE).write_text("# Written by minutes/embedded_db.py at every start.\n" + lines)
     conf = pgdata / "postgresql.conf"
     include = f"include_if_exists = '{SETTINGS_FILE}'"
     text = conf.read_text()
-    if include in text:
-        return False
-    conf.write_text(f"{text}\n{include}\n")
-    return True
+    if include not in text:
+        conf.write_text(f"{text}\n{include}\n")
 
 
 def _quiet_runtime_dir(data_dir: Path) -> None:
@@ -178,11 +175,13 @@ def ensure_running(data_dir: Path, dbname: str = "minutes") -> dict:
     with fasteners.InterProcessLock(str(data_dir / ".start.lock")):
         if not answers(pgdata):
             _clear_stale(pgdata)
-            if (pgdata / "PG_VERSION").exists():
+            new_cluster = not (pgdata / "PG_VERSION").exists()  # the wheel creates it at the start
+            if not new_cluster:
                 _write_settings(pgdata)
             _start(pgdata)
-            if _write_settings(pgdata):
-                # A new cluster started with the wheel's defaults: once more, with the settings.
+            if new_cluster:
+                # Started once with the wheel's defaults: once more, with the settings.
+                _write_settings(pgdata)
                 stop(data_dir)
                 _start(pgdata)
         info = _read_pid_file(pgdata)

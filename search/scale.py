@@ -155,27 +155,28 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
     the planner is left to choose, with ORDER BY.
     """
     wanted = rank_candidates()
+    newest = queryset.order_by("-date", "-id").values_list("id", flat=True)
     dates = sorted((date for _id, date in found.sample), reverse=True)
-    if dates:
-        position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
-        per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
-        if dated:
-            cutoffs = [dates[position]]
-        elif table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
-            cutoffs = [None]
-        else:  # too few from the first date: once more, from an earlier one
-            cutoffs = [dates[position], dates[min(len(dates) - 1, 4 * position + 3)]]
-        for cutoff in cutoffs:
-            if dated:
-                newest = queryset.order_by("-date", "-id").filter(date__gte=cutoff).values_list("id", flat=True)
-                ids = list(newest[:wanted])
-            else:
-                rows = queryset.order_by().values_list("date", "id")
-                ids = [row_id for _date, row_id in sorted(rows.filter(date__gte=cutoff) if cutoff else rows,
-                                                          reverse=True)[:wanted]]
-            if len(ids) == wanted or cutoff is None:
-                return items_with_ids(ids)
-    return items_with_ids(queryset.order_by("-date", "-id").values_list("id", flat=True)[:wanted])
+    if not dates:
+        return items_with_ids(newest[:wanted])
+    position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
+    if dated:
+        ids = list(newest.filter(date__gte=dates[position])[:wanted])
+        return items_with_ids(ids if len(ids) == wanted else newest[:wanted])
+    per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
+    if table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
+        return items_with_ids(_newest_read_unordered(queryset, wanted))
+    for cutoff in (dates[position], dates[min(len(dates) - 1, 4 * position + 3)]):  # too few: once more, earlier
+        ids = _newest_read_unordered(queryset.filter(date__gte=cutoff), wanted)
+        if len(ids) == wanted:
+            return items_with_ids(ids)
+    return items_with_ids(newest[:wanted])
+
+
+def _newest_read_unordered(queryset, wanted: int) -> list[int]:
+    """The ids of the `wanted` newest rows, read without ORDER BY and sorted here."""
+    rows = sorted(queryset.order_by().values_list("date", "id"), reverse=True)
+    return [row_id for _date, row_id in rows[:wanted]]
 
 
 _table_rows: tuple[float, int] = (-math.inf, 0)  # (read at, rows)
