@@ -125,7 +125,8 @@ LABELS_KEPT_SECONDS = 60
 
 
 class FacetLabels:
-    """Names for the values of the municipality, committee and organisation facets.
+    """Names for the values of the municipality, committee and organisation facets (and the
+    municipality codes a filter names).
 
     The tables are small, so they are read whole and kept for a minute instead of being queried
     on every search; a value not among them (a committee an import just created) has them read
@@ -135,13 +136,25 @@ class FacetLabels:
     def __init__(self):
         self.read_at = -math.inf
         self.municipalities: dict[int, str] = {}  # code: name
-        self.municipality_names: dict[str, int] = {}
+        self.municipality_names: dict[str, int] = {}  # name: code
+        self.municipality_slugs: dict[str, int] = {}  # slug: code
         self.committees: dict[int, str] = {}  # id: "name (municipality)"
         self.organisations: dict[int, tuple[str, str]] = {}  # id: (slug, name)
         self.organisation_ids: dict[str, int] = {}  # slug: id
 
     def forget(self, **_signal):
         self.read_at = -math.inf
+
+    def fresh(self) -> "FacetLabels":
+        if time.monotonic() - self.read_at > LABELS_KEPT_SECONDS:
+            self._read()
+        return self
+
+    def municipality_codes(self, names: list[str]) -> list[int]:
+        """The codes of the municipalities named (by name or slug) in a filter."""
+        labels = self.fresh()
+        codes = (labels.municipality_names.get(name, labels.municipality_slugs.get(name)) for name in names)
+        return [code for code in codes if code is not None]
 
     def covering(self, counts: dict[str, dict]) -> "FacetLabels":
         if (time.monotonic() - self.read_at > LABELS_KEPT_SECONDS
@@ -154,12 +167,15 @@ class FacetLabels:
     def _read(self):
         from committees.models import Committee, Municipality, Organisation
 
-        municipalities = dict(Municipality.objects.values_list("pk", "name"))
+        municipalities, slugs = {}, {}
+        for code, name, slug in Municipality.objects.values_list("pk", "name", "slug"):
+            municipalities[code], slugs[slug] = name, code
         committees = {pk: f"{name} ({municipality})" for pk, name, municipality
                       in Committee.objects.values_list("pk", "name", "municipality__name")}
         organisations = {pk: (slug, name) for pk, slug, name in Organisation.objects.values_list("pk", "slug", "name")}
         self.municipalities, self.committees, self.organisations = municipalities, committees, organisations
         self.municipality_names = {name: pk for pk, name in municipalities.items()}
+        self.municipality_slugs = slugs
         self.organisation_ids = {slug: pk for pk, (slug, _name) in organisations.items()}
         self.read_at = time.monotonic()
 
@@ -171,12 +187,14 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
     """Facet values with labels, counts and toggle URLs; selected values stay visible at zero."""
     from minutes.models import AgendaItem, Outcome
 
-    # The most frequent values of the long facets are shown (a common word is in thousands of
-    # committees); selected values always stay.
-    counts = {name: dict(sorted(values.items(), key=lambda kv: -kv[1])[:FACET_VALUES])
-              if name in ("municipality", "committee", "organisation") else values
-              for name, values in counts.items()}
     labels = facet_labels.covering(counts)
+    # The most frequent values of the long facets are shown (a common word is in thousands of
+    # committees), equal counts in the order of their names; selected values always stay.
+    names = {"municipality": labels.municipalities.get, "committee": labels.committees.get,
+             "organisation": lambda pk: labels.organisations.get(pk, ("", ""))[1]}
+    counts = {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], str(names[name](kv[0]))))[:FACET_VALUES])
+              if name in names else values
+              for name, values in counts.items()}
     chosen_municipalities = [n for n in selected.get("municipality", []) if n in labels.municipality_names]
     chosen_committees = [int(v) for v in selected.get("committee", []) if v.isdigit() and int(v) in labels.committees]
     chosen_organisations = [labels.organisation_ids[s] for s in selected.get("organisation", [])
@@ -251,12 +269,17 @@ def snippet(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS, hit_word
             if score > best:
                 start, best = begin, score
     end = min(len(tokens), start + words)
-    out = []
+    out, plain = [], []  # escaped once per run of text between hits, not word by word
     for n in range(start, end):
         if n > start:
-            out.append(html.escape(parts[2 * n]))
-        word = html.escape(tokens[n])
-        out.append(f"<mark>{word}</mark>" if tokens[n] in hit_set else word)
+            plain.append(parts[2 * n])
+        if tokens[n] in hit_set:
+            out.append(html.escape("".join(plain)))
+            out.append(f"<mark>{html.escape(tokens[n])}</mark>")
+            plain = []
+        else:
+            plain.append(tokens[n])
+    out.append(html.escape("".join(plain)))
     passage = " ".join("".join(out).split())
     return ("… " if start > 0 else "") + passage + (" …" if end < len(tokens) else "")
 

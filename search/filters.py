@@ -126,13 +126,13 @@ def filter_items(queryset, selected: dict[str, list[str]]):
     from minutes.models import AgendaItem, Outcome
 
     if selected.get("municipality"):
-        from committees.models import Municipality
+        from search.engine import facet_labels
 
         # Codes, not a join: the search index holds the municipality code beside the words. Each
         # code is compared as a smallint, the column's type: a plain number literal is an integer,
-        # and the index (btree_gin) only serves a comparison of the column's own type.
-        names = selected["municipality"]
-        codes = Municipality.objects.filter(Q(name__in=names) | Q(slug__in=names)).values_list("code", flat=True)
+        # and the index (btree_gin) only serves a comparison of the column's own type. The codes
+        # come from the facet labels kept in memory: no query for them on every search.
+        codes = facet_labels.municipality_codes(selected["municipality"])
         within = Q()
         for code in codes:
             within |= Q(Exact(F("municipality_id"), Cast(Value(code), SmallIntegerField())))

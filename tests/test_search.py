@@ -166,6 +166,54 @@ def test_facet_counts_add_up(client):
     assert sum(v["count"] for v in data["facets"]["outcome"]) <= data["count"]
 
 
+def test_facet_counts_are_the_counts_of_the_matches(client):
+    """Each facet value counts the matching items that have it (the database tallies them)."""
+    from collections import Counter
+
+    from minutes.models import OrganisationMention
+    from search import engine
+    from search.query import parse
+
+    data = client.get("/api/search", {"q": "beskæftigelse"}).json()
+    matches = list(engine.matching(AgendaItem.objects.visible_to(None), parse("beskæftigelse"))
+                   .select_related("municipality"))
+    mentioned = OrganisationMention.objects.filter(item__in=matches).values_list("organisation__slug", flat=True)
+    expected = {
+        "municipality": Counter(i.municipality.name for i in matches),
+        "committee": Counter(str(i.committee_id) for i in matches),
+        "year": Counter(str(i.date.year) for i in matches),
+        "item_type": Counter(i.item_type for i in matches if i.item_type),
+        "outcome": Counter(i.outcome for i in matches if i.outcome),
+        "organisation": Counter(mentioned),
+    }
+    assert data["count"] == len(matches) and not data["count_is_estimate"]
+    for facet, counts in expected.items():
+        assert {v["value"]: v["count"] for v in data["facets"][facet]} == counts, facet
+    assert expected["organisation"] and expected["outcome"]
+
+
+def test_the_most_frequent_facet_values_are_shown_equal_counts_by_name(client, monkeypatch):
+    from search import engine
+
+    every = sorted(client.get("/api/search", {"q": "beskæftigelse"}).json()["facets"]["committee"],
+                   key=lambda v: (-v["count"], v["label"]))
+    assert every[3]["count"] == every[4]["count"]  # the cut below falls among equal counts
+    monkeypatch.setattr(engine, "FACET_VALUES", 4)
+    shown = client.get("/api/search", {"q": "beskæftigelse"}).json()["facets"]["committee"]
+    assert [v["label"] for v in shown] == [v["label"] for v in every[:4]]
+
+
+def test_a_municipality_is_filtered_by_name_or_slug(client):
+    from committees.models import Municipality
+
+    fredericia = Municipality.objects.get(name="Fredericia")
+    by_name = client.get("/api/search", {"q": "beskæftigelse", "municipality": "Fredericia"}).json()
+    by_slug = client.get("/api/search", {"q": "beskæftigelse", "municipality": fredericia.slug}).json()
+    assert by_name["count"] == by_slug["count"] > 0
+    assert {r["municipality"] for r in by_slug["results"]} == {"Fredericia"}
+    assert client.get("/api/search", {"q": "beskæftigelse", "municipality": "Atlantis"}).json()["count"] == 0
+
+
 def test_selected_value_stays_visible_at_zero(client):
     data = client.get("/api/search", {"q": "Zendoo", "municipality": "Viborg"}).json()
     assert data["count"] == 0
