@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from search.danish import WORD, index_lexemes, normalise
 from search.query import ParsedQuery, parse
+from search.scale import Ranking
 
 # Weights for D, C, B, A (PostgreSQL's order): title and organisations count most.
 RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
@@ -66,20 +67,30 @@ def matching(queryset, parsed: ParsedQuery):
     return queryset.filter(Matches(F("search_vector"), TsQuery(Value(parsed.tsquery()))))
 
 
+def _relevance(parsed: ParsedQuery) -> dict:
+    tsquery = TsQuery(Value(parsed.tsquery()))
+    return {"rank": Rank(F("search_vector"), tsquery), "title_match": TitleMatches(F("search_vector"), tsquery)}
+
+
+RELEVANCE_ORDER = ["title_match DESC", "rank DESC", "date DESC", "id DESC"]  # as order() below, in SQL
+
+
 def order(queryset, parsed: ParsedQuery, sort: str = "relevance"):
     """Order matched items: by relevance (title and organisation matches first), or by date."""
     if parsed.empty:
         order_by = ["date", "id"] if sort == "oldest" else ["-date", "-id"]
         return queryset.order_by(*order_by)
-    tsquery = TsQuery(Value(parsed.tsquery()))
-    queryset = queryset.annotate(
-        rank=Rank(F("search_vector"), tsquery), title_match=TitleMatches(F("search_vector"), tsquery)
-    )
+    queryset = queryset.annotate(**_relevance(parsed))
     if sort == "newest":
         return queryset.order_by("-date", "-id")
     if sort == "oldest":
         return queryset.order_by("date", "id")
     return queryset.order_by(F("title_match").desc(), F("rank").desc(), "-date", "-id")
+
+
+def ranking(parsed: ParsedQuery, top: int) -> Ranking:
+    """The relevance order of order(), for scale.plan to rank an exact read's `top` best rows."""
+    return Ranking(_relevance(parsed), RELEVANCE_ORDER, top)
 
 
 # --- Facets ----------------------------------------------------------------------------------

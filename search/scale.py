@@ -81,6 +81,7 @@ class Plan:
     tallies: dict[str, dict] = field(default_factory=dict)
     sample: list[tuple] = field(default_factory=list)  # (id, date) of the sampled matches, when estimated
     ids: list[int] | None = None  # every match, when exact: ranking them needs no second text search
+    ranked: list[int] | None = None  # when exact and a ranking was asked for: the best ids, best first
 
 
 COLUMNS = ("id", "municipality_id", "committee_id", "date", "item_type", "outcome")
@@ -96,14 +97,25 @@ FACET_SQL = {  # each facet's values among the rows `m` (item type and outcome m
 INTEGER_FACETS = {"municipality", "committee", "organisation"}
 
 
-def plan(queryset, with_tallies: bool = True) -> Plan:
-    """Count and facet counts of `queryset`'s matches: exact when there are few, estimated when many."""
+@dataclass
+class Ranking:
+    """How to rank matches (annotations, best first by `order`), and how many of the best to return."""
+
+    annotations: dict
+    order: list[str]  # columns of the annotations or COLUMNS, each with ASC or DESC
+    top: int
+
+
+def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) -> Plan:
+    """Count and facet counts of `queryset`'s matches: exact when there are few, estimated when many.
+    With a `ranking`, an exact plan also holds the best matches' ids, ranked in the same statement."""
     limit = exact_limit()
     guess = planner_estimate(queryset)
     read_all = guess <= limit
+    exact_read = (queryset.order_by().annotate(**ranking.annotations) if ranking else queryset.order_by())[: limit + 1]
     if read_all:
         # Few, says the planner: read them all (at most limit + 1), count and tally them.
-        rows = _read(queryset.order_by()[: limit + 1], with_tallies, tally_up_to=limit)
+        rows = _read(exact_read, with_tallies, tally_up_to=limit, ranking=ranking)
         if rows.count <= limit:
             return _exact(rows)
         guess = 4 * rows.count  # the planner guessed low (a word its statistics do not hold)
@@ -113,7 +125,7 @@ def plan(queryset, with_tallies: bool = True) -> Plan:
     estimate = round(sample.count * BUCKETS / buckets)
     if estimate <= limit and not read_all:
         # The planner guessed high (phrases, several words): the sample says few, so count them.
-        rows = _read(queryset.order_by()[: limit + 1], with_tallies, tally_up_to=limit)
+        rows = _read(exact_read, with_tallies, tally_up_to=limit, ranking=ranking)
         if rows.count <= limit:
             return _exact(rows)
     estimate = max(estimate, limit + 1)
@@ -129,32 +141,42 @@ class Rows:
     ids: list[int]
     dates: list[datetime.date]
     tallies: dict[str, dict]
+    ranked: list[int] | None = None
 
 
-def _read(queryset, with_tallies: bool, tally_up_to: int | None = None) -> Rows:
+def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking: Ranking | None = None) -> Rows:
     """The ids, dates and facet counts of `queryset`'s rows, in one statement.
 
     The rows are counted and grouped in the database, which sends a few dozen counts and the
     ids and dates as two strings: 2,000 rows of six columns cost milliseconds to send and count
-    in Python. With `tally_up_to`, more rows than that are only counted (the caller estimates)."""
+    in Python. With `tally_up_to`, more rows than that are only counted (the caller estimates).
+    With a `ranking` (whose annotations `queryset` carries), the ids of the best rows come too:
+    ranked while each row is read, not fetched again by id in a second statement."""
     no_tallies = {name: {} for name in FACET_SQL} if with_tallies else {}
+    columns = [*COLUMNS, *(ranking.annotations if ranking else ())]
     try:
-        sql, params = queryset.values_list(*COLUMNS).query.sql_with_params()
+        sql, params = queryset.values_list(*columns).query.sql_with_params()
     except EmptyResultSet:
-        return Rows(0, [], [], no_tallies)
+        return Rows(0, [], [], no_tallies, [] if ranking else None)
+    few = "" if tally_up_to is None else f" HAVING (SELECT count(*) FROM m) <= {int(tally_up_to)}"
     parts = ["SELECT 0, string_agg(id::text, ',' ORDER BY id) || ';' || string_agg(date::text, ',' ORDER BY id), "
              "count(*) FROM m"]
+    if ranking:
+        order = ", ".join(ranking.order)
+        parts.append(f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) "
+                     f"FROM (SELECT * FROM m ORDER BY {order} LIMIT {int(ranking.top)}) best{few}")
     if with_tallies:
-        few = "" if tally_up_to is None else f" HAVING (SELECT count(*) FROM m) <= {int(tally_up_to)}"
         parts += [part.format(n=n) + few for n, part in enumerate(FACET_SQL.values(), 1)]
-    statement = (f"WITH m ({', '.join(COLUMNS)}) AS MATERIALIZED ({sql}) "
+    statement = (f"WITH m ({', '.join(columns)}) AS MATERIALIZED ({sql}) "
                  + " UNION ALL ".join(f"({part})" for part in parts))
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         found = cursor.fetchall()
     names, rows = list(FACET_SQL), Rows(0, [], [], no_tallies)
     for facet, value, n in found:
-        if facet == 0:
+        if facet == -1:
+            rows.ranked = [int(i) for i in value.split(",")] if value else []
+        elif facet == 0:
             rows.count = n
             if value:
                 ids, dates = value.split(";")
@@ -167,7 +189,7 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None) -> Rows:
 
 
 def _exact(rows: Rows) -> Plan:
-    return Plan(rows.count, False, rows.tallies, ids=rows.ids)
+    return Plan(rows.count, False, rows.tallies, ids=rows.ids, ranked=rows.ranked)
 
 
 def planner_estimate(queryset) -> int:

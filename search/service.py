@@ -57,32 +57,44 @@ def page_snippets(items: list, parsed) -> dict[int, str]:
     }
 
 
+def _page_rows(queryset):
+    # The vector is only needed inside the database (rank, title match); not sent for the page.
+    return queryset.select_related("municipality", "committee").defer("search_vector", "search_document")
+
+
 def run_search(request, base_url: str, *, with_facets: bool = True, all_results: bool = False,
                limit: int = 10_000) -> SearchResult:
     filterset = SearchFilterSet(request.GET, queryset=AgendaItem.objects.visible_to(request.user))
     parsed = parse(filterset.query)
     sort = filterset.sort_order
+    page_size = bounded_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    asked_page = bounded_int(request.GET.get("page"), 1, 1, MAX_PAGE)
     matches = engine.matching(filterset.qs, parsed)
-    found = scale.plan(matches, with_tallies=with_facets)
+    # Few matches are ranked as they are read and counted: the page is then fetched by id.
+    by_relevance = sort == "relevance" and not parsed.empty and not all_results
+    ranking = engine.ranking(parsed, top=asked_page * page_size) if by_relevance else None
+    found = scale.plan(matches, with_tallies=with_facets, ranking=ranking)
     count, estimated = found.count, found.estimated
-    if found.ids is not None:
+    to_order, shown = matches, count  # the items the page is ordered from
+    if found.ranked is not None:
+        to_order = None  # ranked already, as they were read
+    elif found.ids is not None:
         # Few matches, all known by id: ordering them needs no second text search (phrases are
         # re-checked against the stored text, which is the costly part).
-        ranked, shown = scale.items_with_ids(found.ids), count
+        to_order = scale.items_with_ids(found.ids)
     elif sort == "relevance" and not parsed.empty:
         # Many matches: relevance is computed for the newest candidates, not for every match.
-        ranked = scale.candidates(matches, found, phrase=parsed.has_phrase, dated=filterset.dated)
+        to_order = scale.candidates(matches, found, phrase=parsed.has_phrase, dated=filterset.dated)
         shown = min(count, scale.rank_candidates())
-    else:
-        ranked, shown = matches, count
-    queryset = engine.order(ranked, parsed, sort)
-    page_size = bounded_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     pages = max(1, -(-shown // page_size))
-    page = bounded_int(request.GET.get("page"), 1, 1, min(pages, MAX_PAGE))
-    # The vector is only needed inside the database (rank, title match); not sent for the page.
-    rows = queryset.select_related("municipality", "committee").defer("search_vector", "search_document")
-    rows = rows[:limit] if all_results else rows[(page - 1) * page_size: page * page_size]
-    items = list(rows)
+    page = min(asked_page, pages)
+    if to_order is None:
+        ids = found.ranked[(page - 1) * page_size: page * page_size]
+        position = {pk: n for n, pk in enumerate(ids)}
+        items = sorted(_page_rows(scale.items_with_ids(ids)), key=lambda item: position[item.pk])
+    else:
+        rows = _page_rows(engine.order(to_order, parsed, sort))
+        items = list(rows[:limit] if all_results else rows[(page - 1) * page_size: page * page_size])
     snippets = {} if all_results else page_snippets(items, parsed)
     params = request_params(request)
     result = SearchResult(
