@@ -36,14 +36,21 @@ class Matches(Func):
     output_field = BooleanField()
 
 
-class TitleMatches(Func):
+def title_match_sql(vector: str, query: str) -> str:
     """Whether the A-weighted part of the vector (title, organisations) matches the query."""
+    return f"(ts_filter({vector}, '{{a}}') @@ {query})"
 
+
+def rank_sql(vector: str, query: str) -> str:
+    return f"ts_rank('{RANK_WEIGHTS}', {vector}, {query}, {RANK_NORMALISATION})"
+
+
+class TitleMatches(Func):
     output_field = BooleanField()
 
     def as_sql(self, compiler, connection, **extra):
         vector, query = (compiler.compile(e) for e in self.source_expressions)
-        return f"(ts_filter({vector[0]}, '{{a}}') @@ {query[0]})", [*vector[1], *query[1]]
+        return title_match_sql(vector[0], query[0]), [*vector[1], *query[1]]
 
 
 class Rank(Func):
@@ -51,8 +58,7 @@ class Rank(Func):
 
     def as_sql(self, compiler, connection, **extra):
         vector, query = (compiler.compile(e) for e in self.source_expressions)
-        sql = f"ts_rank('{RANK_WEIGHTS}', {vector[0]}, {query[0]}, {RANK_NORMALISATION})"
-        return sql, [*vector[1], *query[1]]
+        return rank_sql(vector[0], query[0]), [*vector[1], *query[1]]
 
 
 def apply(queryset, parsed: ParsedQuery, sort: str = "relevance"):
@@ -67,20 +73,15 @@ def matching(queryset, parsed: ParsedQuery):
     return queryset.filter(Matches(F("search_vector"), TsQuery(Value(parsed.tsquery()))))
 
 
-def _relevance(parsed: ParsedQuery) -> dict:
-    tsquery = TsQuery(Value(parsed.tsquery()))
-    return {"rank": Rank(F("search_vector"), tsquery), "title_match": TitleMatches(F("search_vector"), tsquery)}
-
-
-RELEVANCE_ORDER = ["title_match DESC", "rank DESC", "date DESC", "id DESC"]  # as order() below, in SQL
-
-
 def order(queryset, parsed: ParsedQuery, sort: str = "relevance"):
     """Order matched items: by relevance (title and organisation matches first), or by date."""
     if parsed.empty:
         order_by = ["date", "id"] if sort == "oldest" else ["-date", "-id"]
         return queryset.order_by(*order_by)
-    queryset = queryset.annotate(**_relevance(parsed))
+    tsquery = TsQuery(Value(parsed.tsquery()))
+    queryset = queryset.annotate(
+        rank=Rank(F("search_vector"), tsquery), title_match=TitleMatches(F("search_vector"), tsquery)
+    )
     if sort == "newest":
         return queryset.order_by("-date", "-id")
     if sort == "oldest":
@@ -89,8 +90,12 @@ def order(queryset, parsed: ParsedQuery, sort: str = "relevance"):
 
 
 def ranking(parsed: ParsedQuery, top: int) -> Ranking:
-    """The relevance order of order(), for scale.plan to rank an exact read's `top` best rows."""
-    return Ranking(_relevance(parsed), RELEVANCE_ORDER, top)
+    """The relevance order of order() in SQL over the items table as `a`, for scale.plan to rank
+    the `top` best rows of an exact read."""
+    columns = {"title_match": title_match_sql("a.search_vector", "%s::tsquery"),
+               "rank": rank_sql("a.search_vector", "%s::tsquery")}
+    order = ["title_match DESC", "rank DESC", "date DESC", "id DESC"]
+    return Ranking(columns, [parsed.tsquery()] * 2, order, top)
 
 
 # --- Facets ----------------------------------------------------------------------------------

@@ -99,10 +99,11 @@ INTEGER_FACETS = {"municipality", "committee", "organisation"}
 
 @dataclass
 class Ranking:
-    """How to rank matches (annotations, best first by `order`), and how many of the best to return."""
+    """How to rank matches, best first, and how many of the best to return."""
 
-    annotations: dict
-    order: list[str]  # columns of the annotations or COLUMNS, each with ASC or DESC
+    columns: dict[str, str]  # name: SQL over the items table as `a`, with %s for `params`
+    params: list
+    order: list[str]  # the columns above, id or date, each with ASC or DESC
     top: int
 
 
@@ -112,7 +113,7 @@ def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) ->
     limit = exact_limit()
     guess = planner_estimate(queryset)
     read_all = guess <= limit
-    exact_read = (queryset.order_by().annotate(**ranking.annotations) if ranking else queryset.order_by())[: limit + 1]
+    exact_read = queryset.order_by()[: limit + 1]
     if read_all:
         # Few, says the planner: read them all (at most limit + 1), count and tally them.
         rows = _read(exact_read, with_tallies, tally_up_to=limit, ranking=ranking)
@@ -150,24 +151,30 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
     The rows are counted and grouped in the database, which sends a few dozen counts and the
     ids and dates as two strings: 2,000 rows of six columns cost milliseconds to send and count
     in Python. With `tally_up_to`, more rows than that are only counted (the caller estimates).
-    With a `ranking` (whose annotations `queryset` carries), the ids of the best rows come too:
-    ranked while each row is read, not fetched again by id in a second statement."""
+    With a `ranking` (and `tally_up_to`), the ids of the best rows come too, ranked in the same
+    statement; only when the rows are few, since ranking reads each row's vector again."""
+    from minutes.models import AgendaItem
+
     no_tallies = {name: {} for name in FACET_SQL} if with_tallies else {}
-    columns = [*COLUMNS, *(ranking.annotations if ranking else ())]
     try:
-        sql, params = queryset.values_list(*columns).query.sql_with_params()
+        sql, params = queryset.values_list(*COLUMNS).query.sql_with_params()
     except EmptyResultSet:
         return Rows(0, [], [], no_tallies, [] if ranking else None)
     few = "" if tally_up_to is None else f" HAVING (SELECT count(*) FROM m) <= {int(tally_up_to)}"
     parts = ["SELECT 0, string_agg(id::text, ',' ORDER BY id) || ';' || string_agg(date::text, ',' ORDER BY id), "
              "count(*) FROM m"]
-    if ranking:
+    if ranking and tally_up_to is not None:
         order = ", ".join(ranking.order)
-        parts.append(f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) "
-                     f"FROM (SELECT * FROM m ORDER BY {order} LIMIT {int(ranking.top)}) best{few}")
+        ranked = ", ".join(f"{column} AS {name}" for name, column in ranking.columns.items())
+        parts.append(
+            f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) FROM ("
+            f"SELECT m.id, m.date, {ranked} FROM m JOIN {AgendaItem._meta.db_table} a ON a.id = m.id "
+            f"WHERE (SELECT count(*) FROM m) <= {int(tally_up_to)} ORDER BY {order} LIMIT {int(ranking.top)}) best"
+        )
+        params = [*params, *ranking.params]
     if with_tallies:
         parts += [part.format(n=n) + few for n, part in enumerate(FACET_SQL.values(), 1)]
-    statement = (f"WITH m ({', '.join(columns)}) AS MATERIALIZED ({sql}) "
+    statement = (f"WITH m ({', '.join(COLUMNS)}) AS MATERIALIZED ({sql}) "
                  + " UNION ALL ".join(f"({part})" for part in parts))
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
