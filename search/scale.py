@@ -160,21 +160,22 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
         sql, params = queryset.values_list(*COLUMNS).query.sql_with_params()
     except EmptyResultSet:
         return Rows(0, [], [], no_tallies, [] if ranking else None)
-    few = "" if tally_up_to is None else f" HAVING (SELECT count(*) FROM m) <= {int(tally_up_to)}"
-    parts = ["SELECT 0, string_agg(id::text, ',' ORDER BY id) || ';' || string_agg(date::text, ',' ORDER BY id), "
-             "count(*) FROM m"]
+    # The rows are counted once (n); the facets and the ranking are only computed when that is few.
+    few = "" if tally_up_to is None else f" HAVING (SELECT total FROM n) <= {int(tally_up_to)}"
+    # Both lists in the order the rows come: one aggregate step feeds them the same rows in turn.
+    parts = ["SELECT 0, string_agg(id::text, ',') || ';' || string_agg(date::text, ','), count(*) FROM m"]
     if ranking and tally_up_to is not None:
         order = ", ".join(ranking.order)
         ranked = ", ".join(f"{column} AS {name}" for name, column in ranking.columns.items())
         parts.append(
             f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) FROM ("
             f"SELECT m.id, m.date, {ranked} FROM m JOIN {AgendaItem._meta.db_table} a ON a.id = m.id "
-            f"WHERE (SELECT count(*) FROM m) <= {int(tally_up_to)} ORDER BY {order} LIMIT {int(ranking.top)}) best"
+            f"WHERE (SELECT total FROM n) <= {int(tally_up_to)} ORDER BY {order} LIMIT {int(ranking.top)}) best"
         )
         params = [*params, *ranking.params]
     if with_tallies:
         parts += [part.format(n=n) + few for n, part in enumerate(FACET_SQL.values(), 1)]
-    statement = (f"WITH m ({', '.join(COLUMNS)}) AS MATERIALIZED ({sql}) "
+    statement = (f"WITH m ({', '.join(COLUMNS)}) AS MATERIALIZED ({sql}), n AS (SELECT count(*) AS total FROM m) "
                  + " UNION ALL ".join(f"({part})" for part in parts))
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
