@@ -430,6 +430,19 @@ def test_the_search_index_serves_a_municipality_filter():
     assert "item_search" in plan and "municipality_id" in index_condition and "@@" in index_condition, plan
 
 
+def test_a_planner_guess_too_low_ranks_nothing_and_falls_back_to_the_estimate(client, settings, monkeypatch):
+    from search import engine, scale
+    from search.query import parse
+
+    settings.SEARCH_EXACT_LIMIT = 3
+    monkeypatch.setattr(scale, "planner_estimate", lambda queryset: 1)  # "few", says the planner
+    matches = engine.matching(AgendaItem.objects.visible_to(None), parse("beskæftigelse"))
+    found = scale.plan(matches, ranking=engine.ranking(parse("beskæftigelse"), top=20))
+    assert found.estimated and found.ranked is None and found.count > 3
+    data = client.get("/api/search", {"q": "beskæftigelse"}).json()
+    assert data["count_is_estimate"] and len({r["url"] for r in data["results"]}) == len(data["results"]) > 3
+
+
 def test_few_matches_are_ranked_as_they_are_read_with_one_text_search(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
