@@ -86,7 +86,12 @@ def order(queryset, parsed: ParsedQuery, sort: str = "relevance"):
         return queryset.order_by("-date", "-id")
     if sort == "oldest":
         return queryset.order_by("date", "id")
-    return queryset.order_by(F("title_match").desc(), F("rank").desc(), "-date", "-id")
+    return queryset.order_by(*RELEVANCE_ORDER)
+
+
+# Title and organisation matches first, then rank, then the newest: one list for order() and for
+# the exact read that scale.plan ranks in SQL.
+RELEVANCE_ORDER = ("-title_match", "-rank", "-date", "-id")
 
 
 def ranking(parsed: ParsedQuery, top: int) -> Ranking:
@@ -94,7 +99,7 @@ def ranking(parsed: ParsedQuery, top: int) -> Ranking:
     the `top` best rows of an exact read."""
     columns = {"title_match": title_match_sql("a.search_vector", "%s::tsquery"),
                "rank": rank_sql("a.search_vector", "%s::tsquery")}
-    order = ["title_match DESC", "rank DESC", "date DESC", "id DESC"]
+    order = [f"{name[1:]} DESC" if name.startswith("-") else f"{name} ASC" for name in RELEVANCE_ORDER]
     return Ranking(columns, [parsed.tsquery()] * 2, order, top)
 
 
@@ -161,8 +166,11 @@ class FacetLabels:
     def forget(self, **_signal):
         self.read_at = -math.inf
 
+    def _stale(self) -> bool:
+        return time.monotonic() - self.read_at > LABELS_KEPT_SECONDS
+
     def fresh(self) -> "FacetLabels":
-        if time.monotonic() - self.read_at > LABELS_KEPT_SECONDS:
+        if self._stale():
             self._read()
         return self
 
@@ -173,7 +181,7 @@ class FacetLabels:
         return [code for code in codes if code is not None]
 
     def covering(self, counts: dict[str, dict]) -> "FacetLabels":
-        if (time.monotonic() - self.read_at > LABELS_KEPT_SECONDS
+        if (self._stale()
                 or not counts["municipality"].keys() <= self.municipalities.keys()
                 or not counts["committee"].keys() <= self.committees.keys()
                 or not counts["organisation"].keys() <= self.organisations.keys()):

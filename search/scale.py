@@ -161,7 +161,7 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
     except EmptyResultSet:
         return Rows(0, [], [], no_tallies, [] if ranking else None)
     # The rows are counted once (n); the facets and the ranking are only computed when that is few.
-    few = "" if tally_up_to is None else f" HAVING (SELECT total FROM n) <= {int(tally_up_to)}"
+    guard = "TRUE" if tally_up_to is None else f"(SELECT total FROM n) <= {int(tally_up_to)}"
     # Both lists in the order the rows come: one aggregate step feeds them the same rows in turn.
     parts = ["SELECT 0, string_agg(id::text, ',') || ';' || string_agg(date::text, ','), count(*) FROM m"]
     if ranking and tally_up_to is not None:
@@ -170,11 +170,11 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
         parts.append(
             f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) FROM ("
             f"SELECT m.id, m.date, {ranked} FROM m JOIN {AgendaItem._meta.db_table} a ON a.id = m.id "
-            f"WHERE (SELECT total FROM n) <= {int(tally_up_to)} ORDER BY {order} LIMIT {int(ranking.top)}) best"
+            f"WHERE {guard} ORDER BY {order} LIMIT {int(ranking.top)}) best"
         )
         params = [*params, *ranking.params]
     if with_tallies:
-        parts += [part.format(n=n) + few for n, part in enumerate(FACET_SQL.values(), 1)]
+        parts += [f"{part.format(n=n)} HAVING {guard}" for n, part in enumerate(FACET_SQL.values(), 1)]
     statement = (f"WITH m ({', '.join(COLUMNS)}) AS MATERIALIZED ({sql}), n AS (SELECT count(*) AS total FROM m) "
                  + " UNION ALL ".join(f"({part})" for part in parts))
     with connection.cursor() as cursor:
