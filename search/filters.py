@@ -8,7 +8,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, SmallIntegerField, Value
+from django.db.models import F, Func, Q, SmallIntegerField, Value
 from django.db.models.functions import Cast
 from django.db.models.lookups import Exact
 
@@ -116,9 +116,27 @@ class SearchFilterSet(django_filters.FilterSet):
         return bool(data.get("year") or data.get("date_from") or data.get("date_to"))
 
     @property
+    def year_span(self) -> tuple[datetime.date, datetime.date] | None:
+        """From the first day of the earliest selected year to the last day of the latest, or None."""
+        years = _years(self.selected())
+        return (datetime.date(min(years), 1, 1), datetime.date(max(years), 12, 31)) if years else None
+
+    @property
     def sort_order(self) -> str:
         value = (self.form.cleaned_data.get("sort") or "") if self.is_valid() else ""
         return value if value in SORTS else "relevance"
+
+
+class ItemYear(Func):
+    """The item's year, as the search index holds it (migration 0005): the same expression, so the
+    index serves it."""
+
+    template = "(EXTRACT(year FROM %(expressions)s))::smallint"
+    output_field = SmallIntegerField()
+
+
+def _years(selected: dict[str, list[str]]) -> list[int]:
+    return [int(v) for v in selected.get("year") or [] if v.isdigit() and len(v) == 4 and v != "0000"]
 
 
 def filter_items(queryset, selected: dict[str, list[str]]):
@@ -141,11 +159,13 @@ def filter_items(queryset, selected: dict[str, list[str]]):
         ids = [int(v) for v in selected["committee"] if v.isdigit() and len(v) < 10]
         queryset = queryset.filter(committee_id__in=ids)
     if selected.get("year"):
-        years = [int(v) for v in selected["year"] if v.isdigit() and len(v) == 4 and v != "0000"]
-        # Date ranges, not EXTRACT(year): the search index holds the date.
+        # The year's entry in the search index, not a date range: the index (btree_gin) reads a
+        # range from each bound to the end of the table. Compared as a smallint, the index
+        # expression's type (see municipality above).
+        years = _years(selected)
         within = Q()
         for year in years:
-            within |= Q(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
+            within |= Q(Exact(ItemYear(F("date")), Cast(Value(year), SmallIntegerField())))
         queryset = queryset.filter(within) if years else queryset.none()
     if selected.get("item_type"):
         queryset = queryset.filter(item_type__in=[v for v in selected["item_type"] if v in AgendaItem.ItemType.values])

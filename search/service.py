@@ -70,12 +70,17 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     page_size = bounded_int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     asked_page = bounded_int(request.GET.get("page"), 1, 1, MAX_PAGE)
     matches = engine.matching(filterset.qs, parsed)
+    # Lists ordered by date are walked through the date index from the years' last day (or
+    # first, oldest first): the year filter itself is an entry of the search index, which the
+    # date index cannot use.
+    span = filterset.year_span
+    walkable = matches.filter(scale.DaysBetween(*span)) if span else matches
     # Few matches are ranked as they are read and counted: the page is then fetched by id.
     by_relevance = sort == "relevance" and not parsed.empty and not all_results
     ranking = engine.ranking(parsed, top=asked_page * page_size) if by_relevance else None
     found = scale.plan(matches, with_tallies=with_facets, ranking=ranking)
     count, estimated = found.count, found.estimated
-    to_order, shown = matches, count  # the items the page is ordered from
+    shown = count  # the items the page is ordered from
     if found.ranked is not None:
         to_order = None  # ranked already, as they were read
     elif found.ids is not None:
@@ -84,8 +89,10 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
         to_order = scale.items_with_ids(found.ids)
     elif sort == "relevance" and not parsed.empty:
         # Many matches: relevance is computed for the newest candidates, not for every match.
-        to_order = scale.candidates(matches, found, phrase=parsed.has_phrase, dated=filterset.dated)
+        to_order = scale.candidates(walkable, found, phrase=parsed.has_phrase, dated=filterset.dated)
         shown = min(count, scale.rank_candidates())
+    else:
+        to_order = walkable
     pages = max(1, -(-shown // page_size))
     page = min(asked_page, pages)
     if to_order is None:

@@ -430,6 +430,58 @@ def test_the_search_index_serves_a_municipality_filter():
     assert "item_search" in plan and "municipality_id" in index_condition and "@@" in index_condition, plan
 
 
+def _plan_of(queryset, *settings_off) -> str:
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in settings_off:
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_search_index_serves_a_year_filter():
+    """A year is one entry of the search index (migration 0005), not a date range: btree_gin would
+    read a range from each bound to the end of the table, at a million items 100-250 ms."""
+    from search import engine
+    from search.filters import filter_items
+    from search.query import parse
+
+    matches = engine.matching(filter_items(AgendaItem.objects.order_by(), {"year": ["2019"]}), parse("beskæftigelse"))
+    plan = _plan_of(matches.values("id"), "enable_seqscan")
+    index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "item_search" in plan and "EXTRACT(year FROM date)" in index_condition and "@@" in index_condition, plan
+    assert "date >=" not in index_condition and "date <=" not in index_condition, plan
+
+
+def test_a_year_is_listed_by_date_through_the_date_index(client):
+    """Browsing a year newest or oldest first: that year's items, in order, and the date index can
+    start at the year's bounds (not walk from the newest item of all, filtering every row)."""
+    import datetime
+
+    from search import scale
+    from search.filters import filter_items
+
+    years = sorted({d.year for d in AgendaItem.objects.filter(closed=False).values_list("date", flat=True)})
+    chosen = [str(years[0]), str(years[-1])]
+    expected = list(AgendaItem.objects.filter(closed=False, date__year__in=[int(y) for y in chosen])
+                    .order_by("-date", "-id").values_list("id", flat=True))
+    newest = client.get("/api/search", {"year": chosen, "sort": "newest", "page_size": 100}).json()
+    oldest = client.get("/api/search", {"year": chosen, "sort": "oldest", "page_size": 100}).json()
+    assert newest["count"] == oldest["count"] == len(expected)
+    newest_dates = [r["date"] for r in newest["results"]]
+    assert newest_dates == sorted(newest_dates, reverse=True) and len(newest_dates) == min(100, len(expected))
+    assert [r["date"] for r in oldest["results"]] == sorted(newest_dates)[:len(oldest["results"])]
+
+    first, last = datetime.date(int(chosen[0]), 1, 1), datetime.date(int(chosen[-1]), 12, 31)
+    walk = (filter_items(AgendaItem.objects.all(), {"year": chosen}).filter(scale.DaysBetween(first, last))
+            .order_by("-date", "-id")[:20])
+    plan = _plan_of(walk, "enable_seqscan", "enable_bitmapscan", "enable_sort")
+    index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "item_date_desc" in plan and "ROW(date, id) <=" in index_condition, plan
+
+
 def test_a_planner_guess_too_low_ranks_nothing_and_falls_back_to_the_estimate(client, settings, monkeypatch):
     from search import engine, scale
     from search.query import parse
