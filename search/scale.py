@@ -260,8 +260,7 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
         return items_with_ids(newest[:wanted])
     position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
     if dated:
-        ids = list(newest.filter(DaysBetween(dates[position], None))[:wanted])
-        return items_with_ids(ids if len(ids) == wanted else newest[:wanted])
+        return items_with_ids(by_date(queryset, found, wanted))
     per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
     if table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
         return items_with_ids(_newest_read_unordered(queryset, wanted))
@@ -270,6 +269,26 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
         if len(ids) == wanted:
             return items_with_ids(ids)
     return items_with_ids(newest[:wanted])
+
+
+def by_date(queryset, found: Plan, wanted: int, oldest: bool = False) -> list[int]:
+    """The ids of the `wanted` newest (or oldest) matches of an estimated search, in order.
+
+    Read from the days the sample says should hold about twice that many, bounded through the
+    date index (DaysBetween); from all the matches only if those days hold fewer. For a search
+    bounded by years: left to itself, the planner may combine the search index and the date
+    index over the whole year and re-check every match there (a phrase in one year at a million
+    items: 25,000 re-checks, 0.9 s), where the days of the page hold a few hundred.
+    """
+    rows = queryset.order_by(*(("date", "id") if oldest else ("-date", "-id"))).values_list("id", flat=True)
+    dates = sorted((date for _id, date in found.sample), reverse=not oldest)
+    if dates:
+        position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
+        days = DaysBetween(None, dates[position]) if oldest else DaysBetween(dates[position], None)
+        ids = list(rows.filter(days)[:wanted])
+        if len(ids) == wanted:
+            return ids
+    return list(rows[:wanted])
 
 
 def _newest_read_unordered(queryset, wanted: int) -> list[int]:

@@ -81,8 +81,9 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     found = scale.plan(matches, with_tallies=with_facets, ranking=ranking)
     count, estimated = found.count, found.estimated
     shown = count  # the items the page is ordered from
+    ordered = None  # or: the ids of the matches up to the page asked, in order
     if found.ranked is not None:
-        to_order = None  # ranked already, as they were read
+        ordered = found.ranked  # ranked already, as they were read
     elif found.ids is not None:
         # Few matches, all known by id: ordering them needs no second text search (phrases are
         # re-checked against the stored text, which is the costly part).
@@ -91,12 +92,16 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
         # Many matches: relevance is computed for the newest candidates, not for every match.
         to_order = scale.candidates(walkable, found, phrase=parsed.has_phrase, dated=filterset.dated)
         shown = min(count, scale.rank_candidates())
+    elif span and not all_results:
+        # Many matches within some years, by date: the sample's dates say which days hold the page.
+        wanted = min(asked_page, max(1, -(-count // page_size))) * page_size
+        ordered = scale.by_date(walkable, found, wanted, oldest=sort == "oldest")
     else:
         to_order = walkable
     pages = max(1, -(-shown // page_size))
     page = min(asked_page, pages)
-    if to_order is None:
-        ids = found.ranked[(page - 1) * page_size: page * page_size]
+    if ordered is not None:
+        ids = ordered[(page - 1) * page_size: page * page_size]
         position = {pk: n for n, pk in enumerate(ids)}
         items = sorted(_page_rows(scale.items_with_ids(ids)), key=lambda item: position[item.pk])
     else:

@@ -383,6 +383,25 @@ def test_a_sample_of_every_bucket_estimates_exactly_what_the_exact_path_counts(s
     monkeypatch.setattr(scale, "table_rows", lambda: 10**12)
     assert sorted(scale.candidates(matches, sampled).values_list("id", flat=True)) == sorted(newest)
     assert sorted(scale.candidates(matches, sampled, dated=True).values_list("id", flat=True)) == sorted(newest)
+    # The newest and the oldest matches in order, read from the days the sample points at.
+    oldest = list(matches.order_by("date", "id").values_list("id", flat=True)[:3])
+    assert scale.by_date(matches, sampled, 3) == newest
+    assert scale.by_date(matches, sampled, 3, oldest=True) == oldest
+
+
+def test_an_estimated_search_in_a_year_lists_by_date_like_the_exact_one(client, settings):
+    years = sorted({d.year for d in AgendaItem.objects.filter(closed=False).values_list("date", flat=True)})
+    asked = {"q": "beskæftigelse", "year": [str(y) for y in years]}
+    exact = {sort: client.get("/api/search", {**asked, "sort": sort, "page_size": 100}).json()
+             for sort in ("newest", "oldest")}
+    assert exact["newest"]["count_is_estimate"] is False and exact["newest"]["count"] > 4
+    settings.SEARCH_EXACT_LIMIT = 3  # estimated from here on: the page comes from the sample's days
+    for sort in ("newest", "oldest"):
+        for page in (1, 2):
+            data = client.get("/api/search", {**asked, "sort": sort, "page": page, "page_size": 2}).json()
+            assert data["count_is_estimate"] is True
+            expected = exact[sort]["results"][(page - 1) * 2:page * 2]
+            assert [r["url"] for r in data["results"]] == [r["url"] for r in expected], (sort, page)
 
 
 def test_the_search_index_serves_the_sample():
