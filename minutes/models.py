@@ -93,16 +93,19 @@ class AgendaItemQuerySet(models.QuerySet):
         organisation. An empty query browses everything, newest first.
         """
         from search.engine import apply
-        from search.filters import filter_items
+        from search.filters import filter_items, year_span
         from search.query import parse
+        from search.scale import DaysBetween
 
         queryset = self.visible_to(user)
         if date_from:
             queryset = queryset.filter(date__gte=date_from)
         if date_to:
             queryset = queryset.filter(date__lte=date_to)
-        queryset = filter_items(queryset, {k: list(v) for k, v in facets.items()})
-        return apply(queryset, parse(query), sort)
+        selected = {k: list(v) for k, v in facets.items()}
+        queryset = filter_items(queryset, selected)
+        span = year_span(selected)  # where a list by date starts in the date index (search/service.py)
+        return apply(queryset.filter(DaysBetween(*span)) if span else queryset, parse(query), sort)
 
     def visible_to(self, user):
         """The items `user` may see: closed items only with the view_closed_item permission."""

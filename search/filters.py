@@ -118,8 +118,7 @@ class SearchFilterSet(django_filters.FilterSet):
     @property
     def year_span(self) -> tuple[datetime.date, datetime.date] | None:
         """From the first day of the earliest selected year to the last day of the latest, or None."""
-        years = _years(self.selected())
-        return (datetime.date(min(years), 1, 1), datetime.date(max(years), 12, 31)) if years else None
+        return year_span(self.selected())
 
     @property
     def sort_order(self) -> str:
@@ -137,6 +136,12 @@ class ItemYear(Func):
 
 def _years(selected: dict[str, list[str]]) -> list[int]:
     return [int(v) for v in selected.get("year") or [] if v.isdigit() and len(v) == 4 and v != "0000"]
+
+
+def year_span(selected: dict[str, list[str]]) -> tuple[datetime.date, datetime.date] | None:
+    """From the first day of the earliest selected year to the last day of the latest, or None."""
+    years = _years(selected)
+    return (datetime.date(min(years), 1, 1), datetime.date(max(years), 12, 31)) if years else None
 
 
 def filter_items(queryset, selected: dict[str, list[str]]):

@@ -258,7 +258,7 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
     dates = sorted((date for _id, date in found.sample), reverse=True)
     if not dates:
         return items_with_ids(newest[:wanted])
-    position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
+    position = _cutoff(dates, wanted, found.count)
     if dated:
         return items_with_ids(by_date(queryset, found, wanted))
     per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
@@ -269,6 +269,12 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
         if len(ids) == wanted:
             return items_with_ids(ids)
     return items_with_ids(newest[:wanted])
+
+
+def _cutoff(dates: list, wanted: int, count: int) -> int:
+    """The position in the sample's sorted `dates` before which about twice `wanted` of the
+    `count` matches should lie."""
+    return min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(count, 1)) - 1)
 
 
 def by_date(queryset, found: Plan, wanted: int, oldest: bool = False) -> list[int]:
@@ -283,7 +289,7 @@ def by_date(queryset, found: Plan, wanted: int, oldest: bool = False) -> list[in
     rows = queryset.order_by(*(("date", "id") if oldest else ("-date", "-id"))).values_list("id", flat=True)
     dates = sorted((date for _id, date in found.sample), reverse=not oldest)
     if dates:
-        position = min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(found.count, 1)) - 1)
+        position = _cutoff(dates, wanted, found.count)
         days = DaysBetween(None, dates[position]) if oldest else DaysBetween(dates[position], None)
         ids = list(rows.filter(days)[:wanted])
         if len(ids) == wanted:
