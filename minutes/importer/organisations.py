@@ -14,6 +14,7 @@ from minutes.importer.extract import Sentences
 from search.lookalikes import fold_lookalikes
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.&][^\W_]+)*[-.]?|&")
+_SPLIT = re.compile(f"({_TOKEN.pattern})")  # split by it: the text between words, and each word
 _GENITIVE = re.compile(r"(?:'s|’s|s)$")
 
 
@@ -32,23 +33,28 @@ class Found:
     sentence: str
 
 
-_ORG_HEAD = r"(?:Fonden|Fond|Foreningen|Forening|Forbundet|Forbund|Styrelsen|Selskabet|Sammenslutningen|Akademiet)"
+# Words that end an organisation's name, and words after which a name follows. Each pattern
+# below needs one of its literals in the text: a text without any is not searched with it.
+_ORG_HEADS = ("Fonden", "Fond", "Foreningen", "Forening", "Forbundet", "Forbund", "Styrelsen", "Selskabet",
+              "Sammenslutningen", "Akademiet", "A/S", "ApS", "I/S")
+_CUES = ("samarbejde med", "samarbejdet med", "aftale med", "partnerskab med", "organisationen", "virksomheden",
+         "socialøkonomisk virksomhed", "socialøkonomiske virksomhed", "foreningen", "leverandøren")
 _CAP = r"[A-ZÆØÅ][\wæøåÆØÅ&'-]*"
-_CANDIDATE_PATTERNS = [
+_CANDIDATE_PATTERNS = [  # (pattern, literals one of which it needs, or None)
     # "Foreningen Ungekraft", "Sammenslutning af Unge Med Handicap", "Det Lokale Arbejdsmarkedsråd"
-    re.compile(
+    (re.compile(
         r"\b(?:Foreningen|Landsforeningen|Fonden|Sammenslutning(?:en)? af|Styrelsen for|Selskabet for|Rådet for|"
         rf"Institut(?:tet)? for|Dansk|Danske|Det|Den)[ \t]+{_CAP}"
         rf"(?:[ \t]+(?:og|for|af|med|i)[ \t]+{_CAP}|[ \t]+{_CAP})*"
-    ),
+    ), None),
     # "Novo Nordisk Fonden", "Egmont Fonden", "Dansk Blindesamfund A/S"
-    re.compile(rf"\b{_CAP}(?:[ \t]+{_CAP}){{0,3}}[ \t]+(?:{_ORG_HEAD}|A/S|ApS|I/S)(?![\wæøå])"),
+    (re.compile(rf"\b{_CAP}(?:[ \t]+{_CAP}){{0,3}}[ \t]+(?:{'|'.join(map(re.escape, _ORG_HEADS))})(?![\wæøå])"),
+     _ORG_HEADS),
     # After a cue: "samarbejde med Code of Care", "den socialøkonomiske virksomhed Zendoo"
-    re.compile(
-        r"(?:samarbejde med|samarbejdet med|aftale med|partnerskab med|organisationen|virksomheden|"
-        r"socialøkonomiske? virksomhed|foreningen|leverandøren)[ \t]+[\"“”»]?"
+    (re.compile(
+        rf"(?:{'|'.join(map(re.escape, _CUES))})[ \t]+[\"“”»]?"
         rf"(?P<name>{_CAP}(?:[ \t]+(?:of|og|for|af)[ \t]+{_CAP}|[ \t]+{_CAP})*)"
-    ),
+    ), _CUES),
 ]
 _NOT_ORGANISATIONS = re.compile(
     r"(?:kommunes?|regionskommune|udvalget?s?|byråd(?:et)?s?|kommunalbestyrelsen?s?|jobcent(?:er|ret)|"
@@ -96,7 +102,9 @@ class OrganisationMatcher:
 
     def _scan(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of every registered name, longest first, left to right."""
-        words = [w.rstrip(".") or w for w in _TOKEN.findall(text)]
+        parts = _SPLIT.split(text)  # the text before the first word, the word, the text after it …
+        written = parts[1::2]
+        words = [w.rstrip(".") or w for w in written]
         folded = [w.casefold() for w in words]
         starts = self._lengths.keys() & set(folded)
         if not starts:
@@ -111,10 +119,15 @@ class OrganisationMatcher:
                     hits.append((i, i + n - 1, canonical))
                     next_free = i + n
                     break
-        if not hits:
-            return []
-        spans = [m.span() for m in _TOKEN.finditer(text)]  # positions, only when something was found
-        return [(spans[first][0], spans[last][1], canonical) for first, last, canonical in hits]
+        # Word k starts after parts[:2k + 1]. Positions are counted for the names found only,
+        # left to right, each from the one before.
+        found, start, counted = [], 0, 0
+        for first, last, canonical in hits:
+            start += sum(map(len, parts[counted:2 * first + 1]))
+            counted = 2 * first + 1
+            end = start + sum(map(len, parts[counted:2 * last + 1])) + len(written[last])
+            found.append((start, end, canonical))
+        return found
 
     def _canonical(self, written: str) -> str | None:
         words = list(_words(written))
@@ -130,7 +143,9 @@ class OrganisationMatcher:
         for start, _end, canonical in known:
             organisations.setdefault(canonical, Found(canonical, sentence_at(start)))
         candidates: dict[str, Found] = {}
-        for pattern in _CANDIDATE_PATTERNS:
+        for pattern, literals in _CANDIDATE_PATTERNS:
+            if literals is not None and not any(literal in text for literal in literals):
+                continue
             for match in pattern.finditer(text):
                 group = "name" if "name" in pattern.groupindex else 0
                 name = match.group(group).strip(" \"”“»")
