@@ -254,13 +254,13 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
     BY (a very common word in one year at a million items: about 25 ms).
     """
     wanted = rank_candidates()
+    if dated:
+        return items_with_ids(by_date(queryset, found, wanted))
     newest = queryset.order_by("-date", "-id").values_list("id", flat=True)
     dates = sorted((date for _id, date in found.sample), reverse=True)
     if not dates:
         return items_with_ids(newest[:wanted])
     position = _cutoff(dates, wanted, found.count)
-    if dated:
-        return items_with_ids(by_date(queryset, found, wanted))
     per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
     if table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
         return items_with_ids(_newest_read_unordered(queryset, wanted))

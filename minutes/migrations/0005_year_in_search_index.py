@@ -7,8 +7,9 @@ otherwise as in 0004; `date` is kept for date ranges (date_from, date_to) and th
 matches' cut-off date (search/scale.py).
 
 ANALYZE gathers the statistics of the index's year expression, from which the planner guesses
-how many items a year holds (search/scale.py reads that guess). An item_search of the new shape that already exists (for instance built beforehand with
-CREATE INDEX CONCURRENTLY, see docs/operations.md) is kept.
+how many items a year holds (search/scale.py reads that guess). An item_search of the new
+shape that already exists (for instance built beforehand with CREATE INDEX CONCURRENTLY, see
+docs/operations.md) is kept.
 """
 
 from django.db import migrations
