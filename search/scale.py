@@ -298,9 +298,19 @@ def by_date(queryset, found: Plan, wanted: int, oldest: bool = False) -> list[in
 
 
 def _newest_read_unordered(queryset, wanted: int) -> list[int]:
-    """The ids of the `wanted` newest rows, read without ORDER BY and sorted here."""
-    rows = sorted(queryset.order_by().values_list("date", "id"), reverse=True)
-    return [row_id for _date, row_id in rows[:wanted]]
+    """The ids of the `wanted` newest rows, read as they come and only then sorted.
+
+    The read is a materialized CTE, so the planner cannot walk the date index instead; the
+    sort is the database's (a top-N sort), so only the ids asked for are sent, not every row
+    read (up to tens of thousands when a narrow filter has every match read)."""
+    try:
+        sql, params = queryset.order_by().values_list("date", "id").query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH m (date, id) AS MATERIALIZED ({sql}) "
+                       f"SELECT id FROM m ORDER BY date DESC, id DESC LIMIT {int(wanted)}", params)
+        return [row_id for (row_id,) in cursor.fetchall()]
 
 
 _table_rows: tuple[float, int] = (-math.inf, 0)  # (read at, rows)
