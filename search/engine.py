@@ -36,9 +36,14 @@ class Matches(Func):
     output_field = BooleanField()
 
 
-def title_match_sql(vector: str, query: str) -> str:
-    """Whether the A-weighted part of the vector (title, organisations) matches the query."""
-    return f"(ts_filter({vector}, '{{a}}') @@ {query})"
+TITLE_WEIGHTS = "A"  # the weight of the title and the organisations in the vector
+
+
+def title_match_sql(vector: str, title_query: str) -> str:
+    """Whether the A-weighted part of the vector (title, organisations) matches the query, given
+    as `title_query` = parsed.tsquery(TITLE_WEIGHTS). That is ts_filter(vector, '{a}') @@ query,
+    without building the filtered copy of every vector (a third of the cost of ranking)."""
+    return f"({vector} @@ {title_query})"
 
 
 def rank_sql(vector: str, query: str) -> str:
@@ -78,9 +83,9 @@ def order(queryset, parsed: ParsedQuery, sort: str = "relevance"):
     if parsed.empty:
         order_by = ["date", "id"] if sort == "oldest" else ["-date", "-id"]
         return queryset.order_by(*order_by)
-    tsquery = TsQuery(Value(parsed.tsquery()))
     queryset = queryset.annotate(
-        rank=Rank(F("search_vector"), tsquery), title_match=TitleMatches(F("search_vector"), tsquery)
+        rank=Rank(F("search_vector"), TsQuery(Value(parsed.tsquery()))),
+        title_match=TitleMatches(F("search_vector"), TsQuery(Value(parsed.tsquery(TITLE_WEIGHTS)))),
     )
     if sort == "newest":
         return queryset.order_by("-date", "-id")
@@ -95,12 +100,11 @@ RELEVANCE_ORDER = ("-title_match", "-rank", "-date", "-id")
 
 
 def ranking(parsed: ParsedQuery, top: int) -> Ranking:
-    """The relevance order of order() in SQL over the items table as `a`, for scale.plan to rank
+    """The relevance order of order() in SQL over an item's vector as `v`, for scale.plan to rank
     the `top` best rows of an exact read."""
-    columns = {"title_match": title_match_sql("a.search_vector", "%s::tsquery"),
-               "rank": rank_sql("a.search_vector", "%s::tsquery")}
+    columns = {"title_match": title_match_sql("v", "%s::tsquery"), "rank": rank_sql("v", "%s::tsquery")}
     order = [f"{name[1:]} DESC" if name.startswith("-") else f"{name} ASC" for name in RELEVANCE_ORDER]
-    return Ranking(columns, [parsed.tsquery()] * 2, order, top)
+    return Ranking(columns, [parsed.tsquery(TITLE_WEIGHTS), parsed.tsquery()], order, top)
 
 
 # --- Facets ----------------------------------------------------------------------------------

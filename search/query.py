@@ -47,10 +47,12 @@ class ParsedQuery:
     def words(self) -> list[str]:
         return [w for clause in self.clauses for term in clause if not term.negated for w in term.words]
 
-    def tsquery(self) -> str:
+    def tsquery(self, weights: str = "") -> str:
+        """The query in tsquery's text form. With `weights` ("A"), every lexeme matches only
+        where the vector holds it with one of those weights."""
         parts = []
         for clause in self.clauses:
-            alternatives = [_term_query(term) for term in clause]
+            alternatives = [_term_query(term, weights) for term in clause]
             parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
         return " & ".join(parts)
 
@@ -59,8 +61,9 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _term_query(term: Term) -> str:
-    groups = ["(" + " | ".join(_quote(lex) for lex in sorted(group)) + ")" for group in term.lexemes]
+def _term_query(term: Term, weights: str = "") -> str:
+    suffix = f":{weights}" if weights else ""
+    groups = ["(" + " | ".join(_quote(lex) + suffix for lex in sorted(group)) + ")" for group in term.lexemes]
     query = " <-> ".join(groups)
     if len(groups) > 1:
         query = f"({query})"

@@ -150,6 +150,28 @@ def test_title_matches_rank_first():
     assert "Powerjobsøgerne" in results[0].title
 
 
+@pytest.mark.parametrize(("query", "in_some_title"), [
+    ("Powerjobsøgerne", True), ("code of care", True), ('"Code of Care" fleksjob', False),
+    ("beskæftigelse -fleksjob", True), ("KLAPjob OR Zendoo", True), ('"social investering"', True),
+])
+def test_title_match_is_the_query_on_the_title_weight(query, in_some_title):
+    """The weight-restricted query finds the same title matches as the query on the vector's
+    A-weighted part (ts_filter), item by item, with phrases, alternatives and exclusions."""
+    from django.db import connection
+
+    from search.engine import TITLE_WEIGHTS, title_match_sql
+    from search.query import parse
+
+    parsed = parse(query)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, ts_filter(search_vector, '{{a}}') @@ %s::tsquery, "
+                       f"{title_match_sql('search_vector', '%s::tsquery')} FROM minutes_agendaitem",
+                       [parsed.tsquery(), parsed.tsquery(TITLE_WEIGHTS)])
+        rows = cursor.fetchall()
+    assert rows and all(filtered == weighted for _id, filtered, weighted in rows)
+    assert any(weighted for *_, weighted in rows) == in_some_title
+
+
 # --- Filters and facets ---------------------------------------------------------------------------------
 def test_filters_combine():
     assert set(found("beskæftigelse", municipality=["Fredericia"], outcome=["noted"])) == {
