@@ -89,3 +89,18 @@ def test_municipality_names_resolve_to_short_names(text, short_name):
 def test_unknown_municipality_resolves_to_none():
     assert Municipality.objects.resolve("Atlantis Kommune") is None
     assert Municipality.objects.resolve("") is None
+
+
+@pytest.mark.parametrize("prefix", ["/", "/referatsoeg/"])
+def test_item_url_is_the_reversed_url_under_any_script_prefix(prefix):
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    from minutes.models import AgendaItem
+
+    before = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        for pk in (1, 90, 918273645, 12345678901):
+            assert AgendaItem(pk=pk).get_absolute_url() == reverse("minutes:item", args=[pk]) == f"{prefix}punkt/{pk}/"
+    finally:
+        set_script_prefix(before)
