@@ -268,15 +268,19 @@ class HitWords:
 
     def __init__(self, parsed: ParsedQuery):
         self.wanted = parsed.positive_lexemes()
-        self.known: dict[str, bool] = {}
+        self.seen: set[str] = set()
+        self.hits: set[str] = set()
 
     def of(self, words: list[str]) -> set[str]:
         if not self.wanted:
             return set()
-        known, wanted, distinct = self.known, self.wanted, set(words)
-        for word in distinct.difference(known):
-            known[word] = not wanted.isdisjoint(index_lexemes(word))
-        return {word for word in distinct if known[word]}
+        distinct = set(words)
+        new = distinct - self.seen
+        if new:
+            wanted = self.wanted
+            self.hits.update(word for word in new if not wanted.isdisjoint(index_lexemes(word)))
+            self.seen |= new
+        return distinct & self.hits
 
 
 def snippet(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS, hit_words: HitWords | None = None) -> str:
