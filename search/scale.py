@@ -148,7 +148,8 @@ def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) ->
         guess = 4 * rows.count  # the planner guessed low (a word its statistics do not hold)
     # Many: read the matches in as many buckets as should hold about sample_matches() of them.
     buckets = min(MAX_SAMPLE_BUCKETS, max(1, math.ceil(BUCKETS * sample_matches() / guess)))
-    sample = _read(queryset.order_by().annotate(bucket=Bucket(F("id"))).filter(bucket__lt=buckets), with_tallies)
+    sample = _read(queryset.order_by().annotate(bucket=Bucket(F("id"))).filter(bucket__lt=buckets), with_tallies,
+                   dates=True)
     estimate = round(sample.count * BUCKETS / buckets)
     if estimate <= limit and not read_all:
         # The planner guessed high (phrases, several words): the sample says few, so count them.
@@ -165,31 +166,36 @@ def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) ->
 @dataclass
 class Rows:
     count: int
-    ids: list[int]
+    ids: list[int] | None  # None when the best ids come ranked instead
     dates: list[datetime.date]
     tallies: dict[str, dict]
     ranked: list[int] | None = None
 
 
-def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking: Ranking | None = None) -> Rows:
-    """The ids, dates and facet counts of `queryset`'s rows, in one statement.
+def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking: Ranking | None = None,
+          dates: bool = False) -> Rows:
+    """The count, ids (and with `dates`, their dates) and facet counts of `queryset`'s rows, in
+    one statement.
 
     The rows are counted and grouped in the database, which sends a few dozen counts and the
-    ids and dates as two strings: 2,000 rows of six columns cost milliseconds to send and count
+    ids and dates as strings: 2,000 rows of six columns cost milliseconds to send and count
     in Python. With `tally_up_to`, more rows than that are only counted (the caller estimates).
-    With a `ranking` (and `tally_up_to`), the ids of the best rows come too, ranked in the same
-    statement; only when the rows are few, since ranking reads each row's vector again."""
+    With a `ranking` (and `tally_up_to`), the ids of the best rows come instead of all the
+    ids, ranked in the same statement; only when the rows are few, since ranking reads each
+    row's vector again."""
     from minutes.models import AgendaItem
 
     no_tallies = {name: {} for name in FACET_SQL} if with_tallies else {}
     try:
         sql, params = queryset.values_list(*COLUMNS).query.sql_with_params()
     except EmptyResultSet:
-        return Rows(0, [], [], no_tallies, [] if ranking else None)
+        return Rows(0, [] if ranking is None else None, [], no_tallies, [] if ranking else None)
     # The rows are counted once (n); the facets and the ranking are only computed when that is few.
     guard = "TRUE" if tally_up_to is None else f"(SELECT total FROM n) <= {int(tally_up_to)}"
-    # Both lists in the order the rows come: one aggregate step feeds them the same rows in turn.
-    parts = ["SELECT 0, string_agg(id::text, ',') || ';' || string_agg(date::text, ','), count(*) FROM m"]
+    # Ids and dates in the order the rows come: one aggregate step feeds them the same rows in turn.
+    listed = ("string_agg(id::text, ',') || ';' || string_agg(date::text, ',')" if dates
+              else "NULL" if ranking else "string_agg(id::text, ',')")
+    parts = [f"SELECT 0, {listed}, count(*) FROM m"]
     if ranking and tally_up_to is not None:
         order = ", ".join(ranking.order)
         ranked = ", ".join(f"{column} AS {name}" for name, column in ranking.columns.items())
@@ -212,16 +218,18 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         found = cursor.fetchall()
-    names, rows = list(FACET_SQL), Rows(0, [], [], no_tallies)
+    names, rows = list(FACET_SQL), Rows(0, [] if ranking is None else None, [], no_tallies)
     for facet, value, n in found:
         if facet == -1:
             rows.ranked = [int(i) for i in value.split(",")] if value else []
         elif facet == 0:
             rows.count = n
-            if value:
-                ids, dates = value.split(";")
+            if value and dates:
+                ids, days = value.split(";")
                 rows.ids = [int(i) for i in ids.split(",")]
-                rows.dates = [datetime.date.fromisoformat(d) for d in dates.split(",")]
+                rows.dates = [datetime.date.fromisoformat(d) for d in days.split(",")]
+            elif value:
+                rows.ids = [int(i) for i in value.split(",")]
         else:
             name = names[facet - 1]
             rows.tallies[name][int(value) if name in INTEGER_FACETS else value] = n
