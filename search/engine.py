@@ -1,12 +1,13 @@
 """Search on the agenda item queryset: matching, ranking, facets, snippets, suggestions."""
 
 import bisect
+import heapq
 import html
 import math
 import re
 import time
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, Value
@@ -133,14 +134,18 @@ def toggle_urls(base: str, params: dict[str, list[str]], name: str):
     before = urlencode([(k, v) for k in keys[:position] for v in params[k]])
     after = urlencode([(k, v) for k in keys[position + 1:] for v in params[k]])
     current = list(params.get(name) or [])
+    chosen = urlencode([(name, v) for v in current])  # followed by the value added
+    key = quote_plus(name) + "="
 
     def url(value: str) -> str:
-        values = list(current)
-        if value in values:
+        if value in current:
+            values = list(current)
             values.remove(value)
+            middle = urlencode([(name, v) for v in values])
         else:
-            values.append(value)
-        query = "&".join(part for part in (before, urlencode([(name, v) for v in values]), after) if part)
+            added = key + quote_plus(str(value))
+            middle = f"{chosen}&{added}" if chosen else added
+        query = "&".join(part for part in (before, middle, after) if part)
         return f"{base}?{query}" if query else base
 
     return url
@@ -211,6 +216,15 @@ class FacetLabels:
 facet_labels = FacetLabels()
 
 
+def _most_frequent(values: dict, name_of) -> dict:
+    """The FACET_VALUES most frequent values, equal counts in the order of their names (only the
+    values that can make the cut are named and sorted: a common word has hundreds of committees)."""
+    if len(values) > FACET_VALUES:
+        lowest = heapq.nlargest(FACET_VALUES, values.values())[-1]
+        values = {value: n for value, n in values.items() if n >= lowest}
+    return dict(sorted(values.items(), key=lambda kv: (-kv[1], str(name_of(kv[0]))))[:FACET_VALUES])
+
+
 def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: str, params: dict[str, list[str]]):
     """Facet values with labels, counts and toggle URLs; selected values stay visible at zero."""
     from minutes.models import AgendaItem, Outcome
@@ -220,8 +234,7 @@ def facet_counts(counts: dict[str, dict], selected: dict[str, list[str]], base: 
     # committees), equal counts in the order of their names; selected values always stay.
     names = {"municipality": labels.municipalities.get, "committee": labels.committees.get,
              "organisation": lambda pk: labels.organisations.get(pk, ("", ""))[1]}
-    counts = {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], str(names[name](kv[0]))))[:FACET_VALUES])
-              if name in names else values
+    counts = {name: _most_frequent(values, names[name]) if name in names else values
               for name, values in counts.items()}
     chosen_municipalities = [n for n in selected.get("municipality", []) if n in labels.municipality_names]
     chosen_committees = [int(v) for v in selected.get("committee", []) if v.isdigit() and int(v) in labels.committees]
