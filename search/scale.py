@@ -40,6 +40,11 @@ class Bucket(Func):
     output_field = IntegerField()
 
 
+def id_array(ids) -> str:
+    """Ids as the text form of a bigint array, one parameter."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
 class IdIn(Func):
     """`id = ANY(array)`: the ids as one array parameter, where `id__in` makes one parameter each
     (thousands of them to compose and send). The array goes as its text form: psycopg adapting a
@@ -49,7 +54,7 @@ class IdIn(Func):
 
     def __init__(self, ids):
         super().__init__(F("id"))
-        self.ids = "{" + ",".join(str(int(i)) for i in ids) + "}"
+        self.ids = id_array(ids)
 
     def as_sql(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])
@@ -198,18 +203,8 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
     parts = [f"SELECT 0, {listed}, count(*) FROM m"]
     if ranking and tally_up_to is not None:
         order = ", ".join(ranking.order)
-        ranked = ", ".join(f"{column} AS {name}" for name, column in ranking.columns.items())
-        # Each vector is fetched from TOAST once: a row value (ROW(…)) never holds a pointer
-        # into TOAST, so forming it fetches the vector, and both columns read it from there
-        # (`v` directly would be fetched once per use, about 7 µs each at a million items).
-        # OFFSET 0 keeps the row value from being simplified away.
-        parts.append(
-            f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) FROM ("
-            f"SELECT id, date, {ranked} FROM (SELECT id, date, (r).f1 AS v FROM ("
-            f"SELECT m.id, m.date, ROW(a.search_vector) AS r FROM m "
-            f"JOIN {AgendaItem._meta.db_table} a ON a.id = m.id WHERE {guard} OFFSET 0) fetched) vectors "
-            f"ORDER BY {order} LIMIT {int(ranking.top)}) best"
-        )
+        best = _ranking_sql(ranking, f"FROM m JOIN {AgendaItem._meta.db_table} a ON a.id = m.id WHERE {guard}")
+        parts.append(f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) FROM ({best}) best")
         params = [*params, *ranking.params]
     if with_tallies:
         parts += [f"{part.format(n=n)} HAVING {guard}" for n, part in enumerate(FACET_SQL.values(), 1)]
@@ -236,6 +231,34 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
     return rows
 
 
+def _ranking_sql(ranking: Ranking, rows: str) -> str:
+    """The `ranking.top` best of the items `a` that `rows` (FROM … WHERE …) gives: id, date and
+    the ranking's columns, best first; %s for `ranking.params` come first.
+
+    Each vector is fetched from TOAST once: a row value (ROW(…)) never holds a pointer into
+    TOAST, so forming it fetches the vector, and every column reads it from there (`v`
+    directly would be fetched once per use, about 7 µs each at a million items). OFFSET 0
+    keeps the row value from being simplified away."""
+    ranked = ", ".join(f"{column} AS {name}" for name, column in ranking.columns.items())
+    return (f"SELECT id, date, {ranked} FROM (SELECT id, date, (r).f1 AS v FROM ("
+            f"SELECT a.id, a.date, ROW(a.search_vector) AS r {rows} OFFSET 0) fetched) vectors "
+            f"ORDER BY {', '.join(ranking.order)} LIMIT {int(ranking.top)}")
+
+
+def rank_ids(ids: list[int], ranking: Ranking) -> list[int]:
+    """The ids of the `ranking.top` best of these items, best first (the ranking candidates of
+    an estimated search)."""
+    from minutes.models import AgendaItem
+
+    if not ids:
+        return []
+    table = AgendaItem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(_ranking_sql(ranking, f"FROM {table} a WHERE a.id = ANY(%s::bigint[])"),
+                       [*ranking.params, id_array(ids)])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _exact(rows: Rows) -> Plan:
     return Plan(rows.count, False, rows.tallies, ids=rows.ids, ranked=rows.ranked)
 
@@ -253,8 +276,9 @@ def planner_estimate(queryset) -> int:
     return int(found[0]["Plan"]["Plan Rows"])
 
 
-def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False):
-    """The rank_candidates() newest matches: the set relevance is computed on when there are many.
+def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False) -> list[int]:
+    """The ids of the rank_candidates() newest matches: the set relevance is computed on when
+    there are many.
 
     The sample's dates say from which date on about twice that many matches lie; those are read
     through the search index (a date range there costs in proportion to all the items in it) and
@@ -269,20 +293,20 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
     """
     wanted = rank_candidates()
     if dated:
-        return items_with_ids(by_date(queryset, found, wanted))
+        return by_date(queryset, found, wanted)
     newest = queryset.order_by("-date", "-id").values_list("id", flat=True)
     dates = sorted((date for _id, date in found.sample), reverse=True)
     if not dates:
-        return items_with_ids(newest[:wanted])
+        return list(newest[:wanted])
     position = _cutoff(dates, wanted, found.count)
     per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
     if table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
-        return items_with_ids(_newest_read_unordered(queryset, wanted))
+        return _newest_read_unordered(queryset, wanted)
     for cutoff in (dates[position], dates[min(len(dates) - 1, 4 * position + 3)]):  # too few: once more, earlier
         ids = _newest_read_unordered(queryset.filter(date__gte=cutoff), wanted)
         if len(ids) == wanted:
-            return items_with_ids(ids)
-    return items_with_ids(newest[:wanted])
+            return ids
+    return list(newest[:wanted])
 
 
 def _cutoff(dates: list, wanted: int, count: int) -> int:

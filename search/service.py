@@ -95,8 +95,10 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
         to_order = scale.items_with_ids(found.ids)
     elif sort == "relevance" and not parsed.empty:
         # Many matches: relevance is computed for the newest candidates, not for every match.
-        to_order = scale.candidates(walkable, found, phrase=parsed.has_phrase, dated=filterset.dated)
         shown = min(count, scale.rank_candidates())
+        best = shown if all_results else asked_page * page_size
+        ordered = scale.rank_ids(scale.candidates(walkable, found, phrase=parsed.has_phrase, dated=filterset.dated),
+                                 engine.ranking(parsed, top=best))
     elif span and not all_results:
         # Many matches within some years, by date: the sample's dates say which days hold the page.
         wanted = min(asked_page, max(1, -(-count // page_size))) * page_size
@@ -106,7 +108,7 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     pages = max(1, -(-shown // page_size))
     page = min(asked_page, pages)
     if ordered is not None:
-        ids = ordered[(page - 1) * page_size: page * page_size]
+        ids = ordered[:limit] if all_results else ordered[(page - 1) * page_size: page * page_size]
         position = {pk: n for n, pk in enumerate(ids)}
         items = sorted(_page_rows(scale.items_with_ids(ids)), key=lambda item: position[item.pk])
     else:
