@@ -191,17 +191,18 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
     from minutes.models import AgendaItem
 
     no_tallies = {name: {} for name in FACET_SQL} if with_tallies else {}
+    ranks = ranking is not None and tally_up_to is not None
     try:
         sql, params = queryset.values_list(*COLUMNS).query.sql_with_params()
     except EmptyResultSet:
-        return Rows(0, [] if ranking is None else None, [], no_tallies, [] if ranking else None)
+        return Rows(0, None if ranks else [], [], no_tallies, [] if ranks else None)
     # The rows are counted once (n); the facets and the ranking are only computed when that is few.
     guard = "TRUE" if tally_up_to is None else f"(SELECT total FROM n) <= {int(tally_up_to)}"
     # Ids and dates in the order the rows come: one aggregate step feeds them the same rows in turn.
     listed = ("string_agg(id::text, ',') || ';' || string_agg(date::text, ',')" if dates
-              else "NULL" if ranking else "string_agg(id::text, ',')")
+              else "NULL" if ranks else "string_agg(id::text, ',')")
     parts = [f"SELECT 0, {listed}, count(*) FROM m"]
-    if ranking and tally_up_to is not None:
+    if ranks:
         order = ", ".join(ranking.order)
         best = _ranking_sql(ranking, f"FROM m JOIN {AgendaItem._meta.db_table} a ON a.id = m.id WHERE {guard}")
         parts.append(f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) FROM ({best}) best")
@@ -213,7 +214,7 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         found = cursor.fetchall()
-    names, rows = list(FACET_SQL), Rows(0, [] if ranking is None else None, [], no_tallies)
+    names, rows = list(FACET_SQL), Rows(0, None if ranks else [], [], no_tallies)
     for facet, value, n in found:
         if facet == -1:
             rows.ranked = [int(i) for i in value.split(",")] if value else []
@@ -282,9 +283,10 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
 
     The sample's dates say from which date on about twice that many matches lie; those are read
     through the search index (a date range there costs in proportion to all the items in it) and
-    sorted here. The query has no ORDER BY, so the planner never walks the date index instead,
-    testing item after item. When a narrow filter leaves few matches over a long time, every
-    match is read: cheaper than the long date range, unless each match costs a phrase check.
+    only then sorted (_newest_read_unordered). The read has no ORDER BY, so the planner never
+    walks the date index instead, testing item after item. When a narrow filter leaves few
+    matches over a long time, every match is read: cheaper than the long date range, unless
+    each match costs a phrase check.
 
     A search `dated` by a year or date filter is the exception: there the filter bounds the
     matches already (a year is one entry of the search index), and the cut-off date bounds them

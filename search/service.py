@@ -49,8 +49,8 @@ def page_snippets(items: list, parsed) -> dict[int, str]:
     decisions = defaultdict(list)
     if items:  # one plain statement: the ORM's building of it cost more than the database's answer
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT item_id, text FROM {Decision._meta.db_table} WHERE item_id = ANY(%s) '
-                           f'ORDER BY item_id, "order"', [[item.pk for item in items]])
+            cursor.execute(f'SELECT item_id, text FROM {Decision._meta.db_table} WHERE item_id = ANY(%s::bigint[]) '
+                           f'ORDER BY item_id, "order"', [scale.id_array(item.pk for item in items)])
             for item_id, text in cursor.fetchall():
                 decisions[item_id].append(text)
     hit_words = engine.HitWords(parsed)  # shared by the page's snippets
@@ -65,6 +65,10 @@ def page_snippets(items: list, parsed) -> dict[int, str]:
 def _page_rows(queryset):
     # The vector is only needed inside the database (rank, title match); not sent for the page.
     return queryset.select_related("municipality", "committee").defer("search_vector", "search_document")
+
+
+def _pages(count: int, page_size: int) -> int:
+    return max(1, -(-count // page_size))
 
 
 def run_search(request, base_url: str, *, with_facets: bool = True, all_results: bool = False,
@@ -96,16 +100,16 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     elif sort == "relevance" and not parsed.empty:
         # Many matches: relevance is computed for the newest candidates, not for every match.
         shown = min(count, scale.rank_candidates())
-        best = shown if all_results else asked_page * page_size
+        # The page asked, or all the candidates for an export (which asked for no ranking above).
         ordered = scale.rank_ids(scale.candidates(walkable, found, phrase=parsed.has_phrase, dated=filterset.dated),
-                                 engine.ranking(parsed, top=best))
+                                 ranking or engine.ranking(parsed, top=shown))
     elif span and not all_results:
         # Many matches within some years, by date: the sample's dates say which days hold the page.
-        wanted = min(asked_page, max(1, -(-count // page_size))) * page_size
-        ordered = scale.by_date(walkable, found, wanted, oldest=sort == "oldest")
+        ordered = scale.by_date(walkable, found, min(asked_page, _pages(count, page_size)) * page_size,
+                                oldest=sort == "oldest")
     else:
         to_order = walkable
-    pages = max(1, -(-shown // page_size))
+    pages = _pages(shown, page_size)
     page = min(asked_page, pages)
     if ordered is not None:
         ids = ordered[:limit] if all_results else ordered[(page - 1) * page_size: page * page_size]
