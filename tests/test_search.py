@@ -426,22 +426,32 @@ def test_an_estimated_search_in_a_year_lists_by_date_like_the_exact_one(client, 
             assert [r["url"] for r in data["results"]] == [r["url"] for r in expected], (sort, page)
 
 
-def test_the_search_index_serves_the_sample():
-    from django.db import connection
+@pytest.mark.parametrize("buckets", [1, 4, "max"])
+def test_the_sample_index_serves_the_sample(buckets):
+    """A sample (the matches in the first buckets) is read from item_sample (migration 0006),
+    which holds only the sample buckets' items, up to the most buckets a sample may take."""
     from django.db.models import F
 
     from search import engine, scale
     from search.query import parse
 
+    buckets = scale.MAX_SAMPLE_BUCKETS if buckets == "max" else buckets
     matches = engine.matching(AgendaItem.objects.order_by(), parse("beskæftigelse"))
-    sample = matches.annotate(bucket=scale.Bucket(F("id"))).filter(bucket__lt=4).values("id")
-    sql, params = sample.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    sample = matches.annotate(bucket=scale.Bucket(F("id"))).filter(bucket__lt=buckets).values("id")
+    plan = _plan_of(sample, "enable_seqscan")
     index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
-    assert "item_search" in plan and "hashint8" in index_condition and "@@" in index_condition, plan
+    # With n = 32 the condition is the index's own, so it leaves the index condition.
+    assert "on item_sample" in plan and "@@" in index_condition, plan
+    assert buckets == 32 or "hashint8" in index_condition, plan
+
+
+def test_a_search_without_a_sample_is_served_by_the_whole_index():
+    from search import engine
+    from search.query import parse
+
+    plan = _plan_of(engine.matching(AgendaItem.objects.order_by(), parse("beskæftigelse")).values("id"),
+                    "enable_seqscan")
+    assert "on item_search" in plan and "item_sample" not in plan, plan
 
 
 def test_the_search_index_serves_a_municipality_filter():
