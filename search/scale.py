@@ -28,9 +28,12 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, IntegerField
 
 BUCKETS = 1024
-# A range of buckets is read from the index entry by entry: beyond 32 (3 % of the items) that
-# costs more than the sample saves, so a sample holds fewer matches rather than more buckets.
-MAX_SAMPLE_BUCKETS = 32
+# A sample reads the first n buckets, n one of these: each has a partial search index of its
+# own holding just those buckets' items (migration 0006), so the sample decodes only their part
+# of a word's posting list and reads no bucket range (in a GIN index that gathers every item of
+# the range first: about 0.4 ms per bucket at a million items). Beyond 32 buckets (3 % of the
+# items) a sample holds fewer matches rather than more buckets.
+SAMPLE_TIERS = (1, 2, 4, 8, 16, 32)
 
 
 class Bucket(Func):
@@ -105,6 +108,12 @@ def sample_matches() -> int:
     return getattr(settings, "SEARCH_SAMPLE_MATCHES", 500)
 
 
+def sample_buckets(guess: int) -> int:
+    """The smallest tier of buckets that should hold sample_matches() of `guess` matches."""
+    wanted = BUCKETS * sample_matches() / max(guess, 1)
+    return next((tier for tier in SAMPLE_TIERS if tier >= wanted), SAMPLE_TIERS[-1])
+
+
 @dataclass
 class Plan:
     count: int
@@ -151,8 +160,8 @@ def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) ->
         if rows.count <= limit:
             return _exact(rows)
         guess = 4 * rows.count  # the planner guessed low (a word its statistics do not hold)
-    # Many: read the matches in as many buckets as should hold about sample_matches() of them.
-    buckets = min(MAX_SAMPLE_BUCKETS, max(1, math.ceil(BUCKETS * sample_matches() / guess)))
+    # Many: read the matches in the fewest buckets that should hold sample_matches() of them.
+    buckets = sample_buckets(guess)
     sample = _read(queryset.order_by().annotate(bucket=Bucket(F("id"))).filter(bucket__lt=buckets), with_tallies,
                    dates=True)
     estimate = round(sample.count * BUCKETS / buckets)

@@ -1,29 +1,30 @@
-"""A second, small search index over the sample buckets only (partial: buckets 0-31).
+"""Small partial search indexes for the samples: one per tier of sample buckets (1, 2, 4 … 32).
 
 search/scale.py estimates a very common word's count and facets from its matches in the
-first few buckets (`hashint8(id) & 1023 < n`, n at most scale.MAX_SAMPLE_BUCKETS = 32). In
-item_search, GIN must decode the word's whole posting list to find those few matches: at a
-million items "borgere" lists about 800,000 items, so even a one-bucket sample decoded them
-all. This index holds only the items of buckets 0-31 (1/32 of them), with the same columns,
-so the same sample decodes a list 32 times shorter; the planner chooses it by itself for any
-`bucket < n` with n <= 32, since that implies the index's condition. Measured at a million
-items (docs/BENCHMARKS.md): the sample read of a common word in the largest municipality
-24 -> 6 ms; the index is 36 MB beside item_search's 606 MB.
+first n buckets (`hashint8(id) & 1023 < n`, n one of scale.SAMPLE_TIERS). item_search answers
+that badly: GIN decodes the word's whole posting list to find the few matches (at a million
+items about 800,000 entries for "borgere", even for a one-bucket sample), and gathers every
+item of the bucket range before intersecting (about 0.4 ms per bucket). item_sample_n holds
+only the items of buckets 0 to n-1, with item_search's other columns: the sample then decodes
+just those items' part of the posting list and reads no bucket range at all. The planner picks
+the index itself: `bucket < n` is exactly the index's condition. Together about 80 MB at a
+million items, beside item_search's 606 MB (docs/BENCHMARKS.md has the timings).
 
-The condition's 32 must stay at least scale.MAX_SAMPLE_BUCKETS (a test checks that a sample
-of that many buckets is served by this index).
+The tiers must stay those of scale.SAMPLE_TIERS (a test checks that each is served by its index).
 """
 
 from django.db import migrations
 
-CREATE = (
-    "CREATE INDEX IF NOT EXISTS item_sample ON minutes_agendaitem USING gin "
-    "(municipality_id, (hashint8(id) & 1023), (EXTRACT(year FROM date)::smallint), date, search_vector) "
-    "WHERE (hashint8(id) & 1023) < 32"
+TIERS = (1, 2, 4, 8, 16, 32)
+COLUMNS = "municipality_id, (EXTRACT(year FROM date)::smallint), date, search_vector"
+FORWARD = "".join(
+    f"CREATE INDEX IF NOT EXISTS item_sample_{n} ON minutes_agendaitem USING gin ({COLUMNS}) "
+    f"WHERE (hashint8(id) & 1023) < {n};\n" for n in TIERS
 )
+BACKWARD = "".join(f"DROP INDEX IF EXISTS item_sample_{n};\n" for n in TIERS)
 
 
 class Migration(migrations.Migration):
     dependencies = [("minutes", "0005_year_in_search_index")]
 
-    operations = [migrations.RunSQL(CREATE, "DROP INDEX IF EXISTS item_sample")]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
