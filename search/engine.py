@@ -3,6 +3,7 @@
 import bisect
 import heapq
 import html
+import itertools
 import math
 import re
 import time
@@ -303,7 +304,7 @@ def snippet(text: str, parsed: ParsedQuery, words: int = SNIPPET_WORDS, hit_word
     if not tokens:
         return ""
     hit_set = (hit_words or HitWords(parsed)).of(tokens)
-    hits = [n for n, word in enumerate(tokens) if word in hit_set] if hit_set else []
+    hits = list(itertools.compress(itertools.count(), map(hit_set.__contains__, tokens))) if hit_set else []
     start = 0
     if hits:
         # the window of `words` words, starting just before a hit, that holds the most hits

@@ -1,14 +1,15 @@
 """What keeps a search fast at millions of items: a sample first, exact work only where it is cheap.
 
-Every item sits in one of 1,024 pseudo-random buckets (hashint8(id) & 1023), and the search
-index (migration 0004) holds the bucket beside the words, the municipality and the date.
+Every item sits in one of 1,024 pseudo-random buckets (hashint8(id) & 1023). The search index
+(migrations 0004, 0005) holds the words, the municipality, the year and the date; small partial
+copies of it hold only the first 1, 2, 4 … 32 buckets' items (migration 0006), for samples.
 
 - PostgreSQL's planner guesses the number of matches from its statistics (no rows read).
 - A small guess (at most SEARCH_EXACT_LIMIT): the count and the facets are exact; the count is
   read with a LIMIT, so its cost stays bounded even when the guess was wrong.
-- A large guess: the search reads its matches in as many buckets as should hold about
-  SEARCH_SAMPLE_MATCHES of them; the index answers that without touching the other matches,
-  however common the word. If the sample confirms many matches, the count and the facet
+- A large guess: the search reads its matches in the fewest of those buckets that should hold
+  SEARCH_SAMPLE_MATCHES of them; that bucket tier's index answers without touching the other
+  matches, however common the word. If the sample confirms many matches, the count and the facet
   counts are the sample's, scaled up, and the page says "ca."; relevance is then computed
   for the SEARCH_RANK_CANDIDATES newest matches, found through the index's date column from
   a cut-off date taken from the sample. If not, the exact path above is taken.
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, F, Func, IntegerField
+from django.db.models import BooleanField, F, Func
 
 BUCKETS = 1024
 # A sample reads the first n buckets, n one of these: each has a partial search index of its
@@ -34,13 +35,6 @@ BUCKETS = 1024
 # the range first: about 0.4 ms per bucket at a million items). Beyond 32 buckets (3 % of the
 # items) a sample holds fewer matches rather than more buckets.
 SAMPLE_TIERS = (1, 2, 4, 8, 16, 32)
-
-
-class Bucket(Func):
-    """The item's sample bucket: the same expression as in the search index, so the index serves it."""
-
-    template = "(hashint8(%(expressions)s) & 1023)"
-    output_field = IntegerField()
 
 
 def id_array(ids) -> str:
@@ -153,7 +147,7 @@ def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) ->
     limit = exact_limit()
     guess = planner_estimate(queryset)
     read_all = guess <= limit
-    exact_read = queryset.order_by()[: limit + 1]
+    exact_read = _Rows(queryset, limit=limit + 1)
     if read_all:
         # Few, says the planner: read them all (at most limit + 1), count and tally them.
         rows = _read(exact_read, with_tallies, tally_up_to=limit, ranking=ranking)
@@ -162,8 +156,7 @@ def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) ->
         guess = 4 * rows.count  # the planner guessed low (a word its statistics do not hold)
     # Many: read the matches in the fewest buckets that should hold sample_matches() of them.
     buckets = sample_buckets(guess)
-    sample = _read(queryset.order_by().annotate(bucket=Bucket(F("id"))).filter(bucket__lt=buckets), with_tallies,
-                   dates=True)
+    sample = _read(sample_of(queryset, buckets), with_tallies, dates=True)
     estimate = round(sample.count * BUCKETS / buckets)
     if estimate <= limit and not read_all:
         # The planner guessed high (phrases, several words): the sample says few, so count them.
@@ -177,6 +170,51 @@ def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) ->
     return Plan(estimate, True, tallies, sample=list(zip(sample.ids, sample.dates, strict=True)))
 
 
+def _compiled(queryset) -> tuple[str, list]:
+    """`queryset`'s rows as SQL selecting COLUMNS (in that order), compiled once per queryset:
+    the plan's EXPLAIN, its sample or exact read and the ranking candidates all start from it,
+    and building the SQL costs about 0.8 ms of Python each time. Raises EmptyResultSet for a
+    filter that can match nothing."""
+    compiled = queryset.__dict__.get("_scale_sql")
+    if compiled is None:
+        try:
+            compiled = queryset.order_by().values_list(*COLUMNS).query.sql_with_params()
+        except EmptyResultSet:
+            compiled = EmptyResultSet
+        queryset._scale_sql = compiled
+    if compiled is EmptyResultSet:
+        raise EmptyResultSet
+    return compiled
+
+
+@dataclass
+class _Rows:
+    """Some of `queryset`'s rows as SQL over COLUMNS: those meeting `condition` (SQL over the
+    columns, without parameters), at most `limit` of them. The condition is written around the
+    compiled query, which PostgreSQL flattens into one, so the indexes serve it as if it were
+    inside (the sample tiers' partial indexes, the date column of the search index)."""
+
+    queryset: object
+    condition: str = ""
+    params: list = field(default_factory=list)
+    limit: int | None = None
+
+    def sql(self) -> tuple[str, list]:
+        sql, params = _compiled(self.queryset)
+        if self.condition:
+            sql = f"SELECT * FROM ({sql}) AS rows_of ({', '.join(COLUMNS)}) WHERE {self.condition}"
+            params = [*params, *self.params]
+        if self.limit is not None:
+            sql += f" LIMIT {int(self.limit)}"
+        return sql, params
+
+
+def sample_of(queryset, buckets: int) -> _Rows:
+    """`queryset`'s rows in the first `buckets` buckets: the expression of the sample tiers'
+    partial indexes (migration 0006), so that the tier's index serves them."""
+    return _Rows(queryset, f"(hashint8(id) & 1023) < {int(buckets)}")
+
+
 @dataclass
 class Rows:
     count: int
@@ -186,10 +224,10 @@ class Rows:
     ranked: list[int] | None = None
 
 
-def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking: Ranking | None = None,
+def _read(rows_of: "_Rows", with_tallies: bool, tally_up_to: int | None = None, ranking: Ranking | None = None,
           dates: bool = False) -> Rows:
-    """The count, ids (and with `dates`, their dates) and facet counts of `queryset`'s rows, in
-    one statement.
+    """The count, ids (and with `dates`, their dates) and facet counts of the rows, in one
+    statement.
 
     The rows are counted and grouped in the database, which sends a few dozen counts and the
     ids and dates as strings: 2,000 rows of six columns cost milliseconds to send and count
@@ -202,7 +240,7 @@ def _read(queryset, with_tallies: bool, tally_up_to: int | None = None, ranking:
     no_tallies = {name: {} for name in FACET_SQL} if with_tallies else {}
     ranks = ranking is not None and tally_up_to is not None
     try:
-        sql, params = queryset.values_list(*COLUMNS).query.sql_with_params()
+        sql, params = rows_of.sql()
     except EmptyResultSet:
         return Rows(0, None if ranks else [], [], no_tallies, [] if ranks else None)
     # The rows are counted once (n); the facets and the ranking are only computed when that is few.
@@ -276,7 +314,7 @@ def _exact(rows: Rows) -> Plan:
 def planner_estimate(queryset) -> int:
     """PostgreSQL's own guess of the number of matches (from its statistics; no rows are read)."""
     try:
-        sql, params = queryset.order_by().values("id").query.sql_with_params()
+        sql, params = _compiled(queryset)
     except EmptyResultSet:
         return 0
     with connection.cursor() as cursor:
@@ -312,9 +350,9 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
     position = _cutoff(dates, wanted, found.count)
     per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
     if table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
-        return _newest_read_unordered(queryset, wanted)
+        return _newest_read_unordered(_Rows(queryset), wanted)
     for cutoff in (dates[position], dates[min(len(dates) - 1, 4 * position + 3)]):  # too few: once more, earlier
-        ids = _newest_read_unordered(queryset.filter(date__gte=cutoff), wanted)
+        ids = _newest_read_unordered(_Rows(queryset, "date >= %s", [cutoff]), wanted)
         if len(ids) == wanted:
             return ids
     return list(newest[:wanted])
@@ -346,18 +384,18 @@ def by_date(queryset, found: Plan, wanted: int, oldest: bool = False) -> list[in
     return list(rows[:wanted])
 
 
-def _newest_read_unordered(queryset, wanted: int) -> list[int]:
+def _newest_read_unordered(rows_of: _Rows, wanted: int) -> list[int]:
     """The ids of the `wanted` newest rows, read as they come and only then sorted.
 
     The read is a materialized CTE, so the planner cannot walk the date index instead; the
     sort is the database's (a top-N sort), so only the ids asked for are sent, not every row
     read (up to tens of thousands when a narrow filter has every match read)."""
     try:
-        sql, params = queryset.order_by().values_list("date", "id").query.sql_with_params()
+        sql, params = rows_of.sql()
     except EmptyResultSet:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH m (date, id) AS MATERIALIZED ({sql}) "
+        cursor.execute(f"WITH m ({', '.join(COLUMNS)}) AS MATERIALIZED ({sql}) "
                        f"SELECT id FROM m ORDER BY date DESC, id DESC LIMIT {int(wanted)}", params)
         return [row_id for (row_id,) in cursor.fetchall()]
 
