@@ -7,7 +7,7 @@ copies of it hold only the first 1, 2, 4 … 32 buckets' items (migration 0006),
 - PostgreSQL's planner guesses the number of matches from its statistics (no rows read).
 - A small guess (at most SEARCH_EXACT_LIMIT): the count and the facets are exact; the count is
   read with a LIMIT, so its cost stays bounded even when the guess was wrong.
-- A large guess: the search reads its matches in the fewest of those buckets that should hold
+- A large guess: the search reads its matches in the tier of those buckets that should hold about
   SEARCH_SAMPLE_MATCHES of them; that bucket tier's index answers without touching the other
   matches, however common the word. If the sample confirms many matches, the count and the facet
   counts are the sample's, scaled up, and the page says "ca."; relevance is then computed
@@ -103,9 +103,10 @@ def sample_matches() -> int:
 
 
 def sample_buckets(guess: int) -> int:
-    """The smallest tier of buckets that should hold sample_matches() of `guess` matches."""
+    """The tier of buckets that should hold nearest to sample_matches() of `guess` matches (by
+    ratio: between 0.71 and 1.41 times as many), or the largest tier."""
     wanted = BUCKETS * sample_matches() / max(guess, 1)
-    return next((tier for tier in SAMPLE_TIERS if tier >= wanted), SAMPLE_TIERS[-1])
+    return next((tier for tier in SAMPLE_TIERS if tier >= wanted / math.sqrt(2)), SAMPLE_TIERS[-1])
 
 
 @dataclass
@@ -154,7 +155,7 @@ def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) ->
         if rows.count <= limit:
             return _exact(rows)
         guess = 4 * rows.count  # the planner guessed low (a word its statistics do not hold)
-    # Many: read the matches in the fewest buckets that should hold sample_matches() of them.
+    # Many: read the matches in the tier of buckets that should hold about sample_matches() of them.
     buckets = sample_buckets(guess)
     sample = _read(sample_of(queryset, buckets), with_tallies, dates=True)
     estimate = round(sample.count * BUCKETS / buckets)

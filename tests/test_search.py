@@ -462,13 +462,15 @@ def test_each_sample_tier_has_an_index_of_its_own(buckets):
     assert not any("Filter" in line and "hashint8" in line for line in plan.splitlines()), plan
 
 
-def test_a_sample_takes_the_smallest_tier_that_should_hold_enough_matches(settings):
+def test_a_sample_takes_the_tier_that_should_hold_about_the_matches_wanted(settings):
     from search import scale
 
     settings.SEARCH_SAMPLE_MATCHES = 500
     assert scale.sample_buckets(600_000) == 1  # 1 bucket of 1,024 should hold about 586
-    assert scale.sample_buckets(400_000) == 2  # 1 should hold 391: too few
-    assert scale.sample_buckets(30_000) == 32
+    assert scale.sample_buckets(400_000) == 1  # 391: nearer to 500 than 2 buckets' 781
+    assert scale.sample_buckets(300_000) == 2  # 293 or 586
+    assert scale.sample_buckets(30_000) == 16  # 469
+    assert scale.sample_buckets(20_000) == 32  # 313 or 625
     assert scale.sample_buckets(3_000) == scale.SAMPLE_TIERS[-1] == 32  # never more
 
 
