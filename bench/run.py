@@ -233,7 +233,7 @@ def sizes(url) -> dict:
             "raw_text_mb": round(text_bytes.fetchone()[0] / 2**20, 1),
             "table_mb": round(q("SELECT pg_table_size('minutes_agendaitem')").fetchone()[0] / 2**20, 1),
             # The search indexes: the whole one and the sample tiers' (minutes/0006).
-            "search_index_mb": round(q("SELECT sum(pg_relation_size(oid)) FROM pg_class WHERE relkind = 'i' "
+            "search_index_mb": round(q("SELECT sum(pg_relation_size(oid))::bigint FROM pg_class WHERE relkind = 'i' "
                                        "AND (relname = 'item_search' OR relname LIKE 'item\\_sample\\_%')")
                                      .fetchone()[0] / 2**20, 1),
             "search_vectors_mb": round(q("SELECT sum(pg_column_size(search_vector)) FROM minutes_agendaitem")
