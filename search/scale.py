@@ -191,9 +191,9 @@ def _compiled(queryset) -> tuple[str, list]:
 @dataclass
 class _Rows:
     """Some of `queryset`'s rows as SQL over COLUMNS: those meeting `condition` (SQL over the
-    columns, without parameters), at most `limit` of them. The condition is written around the
-    compiled query, which PostgreSQL flattens into one, so the indexes serve it as if it were
-    inside (the sample tiers' partial indexes, the date column of the search index)."""
+    columns, with %s for `params`), at most `limit` of them. The condition is written around
+    the compiled query, which PostgreSQL flattens into one, so the indexes serve it as if it
+    were inside (the sample tiers' partial indexes, the date column of the search index)."""
 
     queryset: object
     condition: str = ""
@@ -225,7 +225,7 @@ class Rows:
     ranked: list[int] | None = None
 
 
-def _read(rows_of: "_Rows", with_tallies: bool, tally_up_to: int | None = None, ranking: Ranking | None = None,
+def _read(rows_of: _Rows, with_tallies: bool, tally_up_to: int | None = None, ranking: Ranking | None = None,
           dates: bool = False) -> Rows:
     """The count, ids (and with `dates`, their dates) and facet counts of the rows, in one
     statement.
@@ -396,7 +396,7 @@ def _newest_read_unordered(rows_of: _Rows, wanted: int) -> list[int]:
     except EmptyResultSet:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH m ({', '.join(COLUMNS)}) AS MATERIALIZED ({sql}) "
+        cursor.execute(f"WITH m AS MATERIALIZED (SELECT date, id FROM ({sql}) AS rows_of ({', '.join(COLUMNS)})) "
                        f"SELECT id FROM m ORDER BY date DESC, id DESC LIMIT {int(wanted)}", params)
         return [row_id for (row_id,) in cursor.fetchall()]
 
