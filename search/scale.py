@@ -325,9 +325,11 @@ def planner_estimate(queryset) -> int:
     return int(found[0]["Plan"]["Plan Rows"])
 
 
-def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False) -> list[int]:
+def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False,
+               ranking: Ranking | None = None) -> list[int]:
     """The ids of the rank_candidates() newest matches: the set relevance is computed on when
-    there are many.
+    there are many. With a `ranking`, the ids of its `top` best candidates instead, best first
+    (read and ranked in one statement where the candidates come from one read).
 
     The sample's dates say from which date on about twice that many matches lie; those are read
     through the search index (a date range there costs in proportion to all the items in it) and
@@ -342,21 +344,25 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False)
     BY (a very common word in one year at a million items: about 25 ms).
     """
     wanted = rank_candidates()
+
+    def ranked(ids: list[int]) -> list[int]:
+        return rank_ids(ids, ranking) if ranking else ids
+
     if dated:
-        return by_date(queryset, found, wanted)
+        return ranked(by_date(queryset, found, wanted))
     newest = queryset.order_by("-date", "-id").values_list("id", flat=True)
     dates = sorted((date for _id, date in found.sample), reverse=True)
     if not dates:
-        return list(newest[:wanted])
+        return ranked(list(newest[:wanted]))
     position = _cutoff(dates, wanted, found.count)
     per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
     if table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
-        return _newest_read_unordered(_Rows(queryset), wanted)
+        return _newest_read_unordered(_Rows(queryset), wanted, ranking)[0]
     for cutoff in (dates[position], dates[min(len(dates) - 1, 4 * position + 3)]):  # too few: once more, earlier
-        ids = _newest_read_unordered(_Rows(queryset, "date >= %s", [cutoff]), wanted)
-        if len(ids) == wanted:
+        ids, read = _newest_read_unordered(_Rows(queryset, "date >= %s", [cutoff]), wanted, ranking)
+        if read == wanted:
             return ids
-    return list(newest[:wanted])
+    return ranked(list(newest[:wanted]))
 
 
 def _cutoff(dates: list, wanted: int, count: int) -> int:
@@ -385,8 +391,9 @@ def by_date(queryset, found: Plan, wanted: int, oldest: bool = False) -> list[in
     return list(rows[:wanted])
 
 
-def _newest_read_unordered(rows_of: _Rows, wanted: int) -> list[int]:
-    """The ids of the `wanted` newest rows, read as they come and only then sorted.
+def _newest_read_unordered(rows_of: _Rows, wanted: int, ranking: Ranking | None = None) -> tuple[list[int], int]:
+    """The ids of the `wanted` newest rows (with a `ranking`, of its `top` best among them, best
+    first), read as they come and only then sorted, and how many of the newest there were.
 
     The read is a materialized CTE, so the planner cannot walk the date index instead; the
     sort is the database's (a top-N sort), so only the ids asked for are sent, not every row
@@ -394,11 +401,24 @@ def _newest_read_unordered(rows_of: _Rows, wanted: int) -> list[int]:
     try:
         sql, params = rows_of.sql()
     except EmptyResultSet:
-        return []
+        return [], 0
+    newest = (f"WITH m AS MATERIALIZED (SELECT date, id FROM ({sql}) AS rows_of ({', '.join(COLUMNS)})), "
+              f"c AS (SELECT id FROM m ORDER BY date DESC, id DESC LIMIT {int(wanted)}) ")
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH m AS MATERIALIZED (SELECT date, id FROM ({sql}) AS rows_of ({', '.join(COLUMNS)})) "
-                       f"SELECT id FROM m ORDER BY date DESC, id DESC LIMIT {int(wanted)}", params)
-        return [row_id for (row_id,) in cursor.fetchall()]
+        if ranking is None:
+            cursor.execute(newest + "SELECT id, (SELECT count(*) FROM c) FROM c", params)
+        else:
+            best = _ranking_sql(ranking, f"FROM c JOIN {_table()} a ON a.id = c.id")
+            cursor.execute(newest + f"SELECT id, (SELECT count(*) FROM c) FROM ({best}) best "
+                                    f"ORDER BY {', '.join(ranking.order)}", [*params, *ranking.params])
+        rows = cursor.fetchall()
+    return [row_id for row_id, _read in rows], rows[0][1] if rows else 0
+
+
+def _table() -> str:
+    from minutes.models import AgendaItem
+
+    return AgendaItem._meta.db_table
 
 
 _table_rows: tuple[float, int] = (-math.inf, 0)  # (read at, rows)

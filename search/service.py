@@ -102,8 +102,8 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
         # Many matches: relevance is computed for the newest candidates, not for every match.
         shown = min(count, scale.rank_candidates())
         # The page asked, or all the candidates for an export (which asked for no ranking above).
-        ordered = scale.rank_ids(scale.candidates(walkable, found, phrase=parsed.has_phrase, dated=filterset.dated),
-                                 ranking or engine.ranking(parsed, top=shown))
+        ordered = scale.candidates(walkable, found, phrase=parsed.has_phrase, dated=filterset.dated,
+                                   ranking=ranking or engine.ranking(parsed, top=shown))
     elif span and not all_results:
         # Many matches within some years, by date: the sample's dates say which days hold the page.
         ordered = scale.by_date(walkable, found, min(asked_page, _pages(count, page_size)) * page_size,

@@ -400,11 +400,17 @@ def test_a_sample_of_every_bucket_estimates_exactly_what_the_exact_path_counts(s
     settings.SEARCH_RANK_CANDIDATES = 3
     newest = list(matches.order_by("-date", "-id").values_list("id", flat=True)[:3])
     assert sorted(scale.candidates(matches, sampled)) == sorted(newest)
+    # Read and ranked in one statement: the same as ranking the candidates read alone.
+    ranking = engine.ranking(parse("beskæftigelse"), top=2)
+    best = scale.candidates(matches, sampled, ranking=ranking)
+    assert len(best) == 2 and best == scale.rank_ids(newest, ranking)
     # Also when the table is so large that every match is read rather than a date range, and
     # for a search bounded by a year or date, where the planner may walk the date index.
     monkeypatch.setattr(scale, "table_rows", lambda: 10**12)
     assert sorted(scale.candidates(matches, sampled)) == sorted(newest)
+    assert scale.candidates(matches, sampled, ranking=ranking) == best
     assert sorted(scale.candidates(matches, sampled, dated=True)) == sorted(newest)
+    assert scale.candidates(matches, sampled, dated=True, ranking=ranking) == best
     # The newest and the oldest matches in order, read from the days the sample points at.
     oldest = list(matches.order_by("date", "id").values_list("id", flat=True)[:3])
     assert scale.by_date(matches, sampled, 3) == newest
