@@ -37,6 +37,12 @@ BUCKETS = 1024
 SAMPLE_TIERS = (1, 2, 4, 8, 16, 32)
 
 
+def _table() -> str:
+    from minutes.models import AgendaItem
+
+    return AgendaItem._meta.db_table
+
+
 def id_array(ids) -> str:
     """Ids as the text form of a bigint array, one parameter."""
     return "{" + ",".join(str(int(i)) for i in ids) + "}"
@@ -236,8 +242,6 @@ def _read(rows_of: _Rows, with_tallies: bool, tally_up_to: int | None = None, ra
     With a `ranking` (and `tally_up_to`), the ids of the best rows come instead of all the
     ids, ranked in the same statement; only when the rows are few, since ranking reads each
     row's vector again."""
-    from minutes.models import AgendaItem
-
     no_tallies = {name: {} for name in FACET_SQL} if with_tallies else {}
     ranks = ranking is not None and tally_up_to is not None
     try:
@@ -252,7 +256,7 @@ def _read(rows_of: _Rows, with_tallies: bool, tally_up_to: int | None = None, ra
     parts = [f"SELECT 0, {listed}, count(*) FROM m"]
     if ranks:
         order = ", ".join(ranking.order)
-        best = _ranking_sql(ranking, f"FROM m JOIN {AgendaItem._meta.db_table} a ON a.id = m.id WHERE {guard}")
+        best = _ranking_sql(ranking, f"FROM m JOIN {_table()} a ON a.id = m.id WHERE {guard}")
         parts.append(f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) FROM ({best}) best")
         params = [*params, *ranking.params]
     if with_tallies:
@@ -297,13 +301,10 @@ def _ranking_sql(ranking: Ranking, rows: str) -> str:
 def rank_ids(ids: list[int], ranking: Ranking) -> list[int]:
     """The ids of the `ranking.top` best of these items, best first (the ranking candidates of
     an estimated search)."""
-    from minutes.models import AgendaItem
-
     if not ids:
         return []
-    table = AgendaItem._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(_ranking_sql(ranking, f"FROM {table} a WHERE a.id = ANY(%s::bigint[])"),
+        cursor.execute(_ranking_sql(ranking, f"FROM {_table()} a WHERE a.id = ANY(%s::bigint[])"),
                        [*ranking.params, id_array(ids)])
         return [row[0] for row in cursor.fetchall()]
 
@@ -412,13 +413,7 @@ def _newest_read_unordered(rows_of: _Rows, wanted: int, ranking: Ranking | None 
             cursor.execute(newest + f"SELECT id, (SELECT count(*) FROM c) FROM ({best}) best "
                                     f"ORDER BY {', '.join(ranking.order)}", [*params, *ranking.params])
         rows = cursor.fetchall()
-    return [row_id for row_id, _read in rows], rows[0][1] if rows else 0
-
-
-def _table() -> str:
-    from minutes.models import AgendaItem
-
-    return AgendaItem._meta.db_table
+    return [row_id for row_id, _count in rows], rows[0][1] if rows else 0
 
 
 _table_rows: tuple[float, int] = (-math.inf, 0)  # (read at, rows)
@@ -430,11 +425,8 @@ def table_rows() -> int:
     global _table_rows
     read_at, rows = _table_rows
     if time.monotonic() - read_at > 60:
-        from minutes.models import AgendaItem
-
         with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                           [AgendaItem._meta.db_table])
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [_table()])
             rows = max(0, cursor.fetchone()[0])
         _table_rows = (time.monotonic(), rows)
     return rows
