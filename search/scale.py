@@ -407,11 +407,13 @@ def _newest_read_unordered(rows_of: _Rows, wanted: int, ranking: Ranking | None 
               f"c AS (SELECT id FROM m ORDER BY date DESC, id DESC LIMIT {int(wanted)}) ")
     with connection.cursor() as cursor:
         if ranking is None:
-            cursor.execute(newest + "SELECT id, (SELECT count(*) FROM c) FROM c", params)
-        else:
-            best = _ranking_sql(ranking, f"FROM c JOIN {_table()} a ON a.id = c.id")
-            cursor.execute(newest + f"SELECT id, (SELECT count(*) FROM c) FROM ({best}) best "
-                                    f"ORDER BY {', '.join(ranking.order)}", [*params, *ranking.params])
+            cursor.execute(newest + "SELECT id FROM c", params)
+            ids = [row_id for (row_id,) in cursor.fetchall()]
+            return ids, len(ids)
+        # The ranked rows are fewer than the newest: their number comes beside each of them.
+        best = _ranking_sql(ranking, f"FROM c JOIN {_table()} a ON a.id = c.id")
+        cursor.execute(newest + f"SELECT id, (SELECT count(*) FROM c) FROM ({best}) best "
+                                f"ORDER BY {', '.join(ranking.order)}", [*params, *ranking.params])
         rows = cursor.fetchall()
     return [row_id for row_id, _count in rows], rows[0][1] if rows else 0
 
