@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -257,6 +258,38 @@ def test_parallel_workers_store_the_same_as_one_process(tmp_path):
     assert code == 0, err
     single = sorted((str(i.date), i.number, i.title, str(i.search_vector)) for i in AgendaItem.objects.all())
     assert parallel == single and len(single) == 30
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_process_that_dies_fails_its_files_in_plain_words_and_keeps_the_rest(tmp_path, monkeypatch):
+    import os
+
+    from minutes.management.commands import import_referater
+
+    prepare_job = import_referater._prepare_job
+
+    def dies_on_file_5(job, context=None):  # the forked workers inherit this module as patched
+        if job[0].endswith("viborg-5.txt"):
+            os._exit(1)
+        return prepare_job(job, context)
+
+    # Sent to the workers by name: the module's _prepare_job is now this function.
+    dies_on_file_5.__module__, dies_on_file_5.__qualname__ = import_referater.__name__, "_prepare_job"
+    monkeypatch.setattr(import_referater, "_prepare_job", dies_on_file_5)
+    for n in range(10):
+        (tmp_path / f"viborg-{n}.txt").write_text(VIBORG.read_text().replace("10. maj 2022", f"{n + 1}. juni 2022"))
+    code, _, err = run(tmp_path, "--workers", "2")
+    assert code == 1
+    assert "viborg-5.txt: en læseproces stoppede uventet" in err
+    assert "Traceback" not in err
+    failed = set(re.findall(r"(viborg-\d+\.txt): en læseproces stoppede uventet", err))
+    stored = {s.file_name.rsplit("/", 1)[-1] for s in SourceDocument.objects.all()}
+    assert stored and not stored & failed and len(stored | failed) == 10  # every file either stored whole or named
+    assert Meeting.objects.count() == len(stored) and AgendaItem.objects.count() == 3 * len(stored)
+    monkeypatch.undo()
+    code, _, err = run(tmp_path, "--workers", "1")  # the next run imports what is missing
+    assert code == 0, err
+    assert Meeting.objects.count() == 10
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -9,8 +9,8 @@ import sys
 import time
 import traceback
 import zlib
-from concurrent.futures import Future, ThreadPoolExecutor
-from multiprocessing.pool import AsyncResult
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -156,9 +156,12 @@ class Command(BaseCommand):
         if workers > 1:
             warm_up()  # load the Danish dictionaries once, before the workers fork
             connections.close_all()  # a forked worker must not share this process's connection
-            # multiprocessing.Pool forks every worker now, before it starts any thread of its own
-            # (forking later from a threaded process can deadlock).
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(context,))
+            # With fork, the executor forks every worker at its first task, before it starts a thread
+            # of its own (forking from a threaded process can deadlock); the no-op task does it now,
+            # before the store threads start.
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_init_worker, initargs=(context,))
+            pool.submit(int).result()
             if not dry_run:
                 lanes = [ThreadPoolExecutor(1, thread_name_prefix="store") for _ in range(STORE_THREADS)]
         try:
@@ -176,8 +179,7 @@ class Command(BaseCommand):
                 lane.submit(connections.close_all).result()
                 lane.shutdown()
             if pool is not None:
-                pool.terminate()
-                pool.join()
+                pool.shutdown(cancel_futures=True)
 
     def _submit(self, sources, context, dry_run, options, pool):
         """Read a batch, drop what is already imported, and start parsing the rest."""
@@ -197,7 +199,7 @@ class Command(BaseCommand):
         prepared = {}
         for label, data in read:
             if isinstance(data, bytes) and label not in skip:
-                prepared[label] = (pool.apply_async(_prepare_job, ((label, data),)) if pool is not None
+                prepared[label] = (pool.submit(_prepare_job, (label, data)) if pool is not None
                                    else _prepare_job((label, data), context))
         return read, skip, prepared
 
@@ -210,8 +212,7 @@ class Command(BaseCommand):
             elif label in skip:  # the same bytes again: nothing to read or write
                 results.append((ParsedDocument(path=label, size=len(data)), {"status": UNCHANGED, **ZERO}))
             else:
-                job = prepared.pop(label)
-                document = job.get() if isinstance(job, AsyncResult) else job
+                document = self._parsed(label, prepared.pop(label))
                 if lanes and document.meeting is not None:
                     lane = lanes[zlib.crc32(document.meeting.municipality.encode()) % len(lanes)]
                     results.append(lane.submit(self._finish, document, dry_run, options, run))
@@ -225,6 +226,19 @@ class Command(BaseCommand):
             yield document, outcome
         # The suggestion vocabulary of the batch's stored documents, in one statement.
         count_words(words)
+
+    @staticmethod
+    def _parsed(label, job):
+        """The parsed document, or the file's error when its worker process died (killed, out of memory)."""
+        if not isinstance(job, Future):
+            return job
+        try:
+            return job.result()
+        except BrokenProcessPool:
+            return ParsedDocument(path=label, status="error",
+                                  error=f"{label}: en læseproces stoppede uventet (fx lukket af systemet ved mangel "
+                                        "på hukommelse); intet fra filen er gemt; kør importen igen for de "
+                                        "filer, der mangler")
 
     def _finish(self, document, dry_run, options, run):
         if document.status == "error":
