@@ -20,6 +20,7 @@ must find "kontanthjælpsmodtagere", not every text with "kontant" and "hjælp".
 
 import functools
 import re
+from collections import defaultdict
 
 from search.lookalikes import fold_lookalikes
 
@@ -171,49 +172,46 @@ def tokens(text: str) -> list[str]:
     return words
 
 
-_LEXEMES: dict[str, tuple[str, ...]] = {}
-_POSITIONS = [str(n) for n in range(16384)]
+_ENTRIES: dict[str, tuple[str, ...]] = {}
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_POSITIONS = 256  # positions PostgreSQL keeps per lexeme
+# "1A", "2A" … per weight: a field's position labels are then one slice of a list.
+_LABELS = {weight: [f"{n}{weight}" for n in range(MAX_POSITION + 1)] for weight in "ABCD"}
 
 
-def _quoted_lexemes_of(word: str) -> tuple[str, ...]:
-    """The word's lexemes quoted for tsvector text (PostgreSQL refuses lexemes over 2,000 bytes)."""
-    lexemes = _LEXEMES.get(word)
-    if lexemes is None:
-        if len(_LEXEMES) > 1_000_000:
-            _LEXEMES.clear()
-        lexemes = _LEXEMES[word] = tuple(
-            "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+def _entries_of(word: str) -> tuple[str, ...]:
+    """The word's lexemes as the start of tsvector text entries ("'indsats':"); PostgreSQL
+    refuses lexemes over 2,000 bytes."""
+    entries = _ENTRIES.get(word)
+    if entries is None:
+        if len(_ENTRIES) > 1_000_000:
+            _ENTRIES.clear()
+        entries = _ENTRIES[word] = tuple(
+            "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "':"
             for lexeme in index_lexemes(word) if len(lexeme.encode()) <= 2000
         )
-    return lexemes
+    return entries
 
 
 def tsvector_literal(fields: list[tuple[str, str]]) -> str:
     """A tsvector in PostgreSQL's text form: every lexeme of a word at that word's position.
 
     `fields` are (text, weight) pairs; a gap of positions between fields keeps a
-    phrase from matching across two fields.
+    phrase from matching across two fields. A lexeme shared by several words ("indsats" of
+    "indsatsen" and "indsatser") gets one entry per word: PostgreSQL merges them, with their
+    positions in order, the first MAX_POSITIONS kept.
     """
-    # Positions per distinct word first (words repeat), then per lexeme.
-    word_places: dict[str, list[str]] = {}
+    # Positions per distinct word (words repeat); words past the last position are left out
+    # (zip stops at the end of the labels).
+    word_places: defaultdict[str, list[str]] = defaultdict(list)
     position = 1
     for text, weight in fields:
-        for word in tokens(text):
-            if position > 16383:
-                break
-            places = word_places.get(word)
-            if places is None:
-                word_places[word] = [_POSITIONS[position] + weight]
-            else:
-                places.append(_POSITIONS[position] + weight)
-            position += 1
-        position += 10
-    positions: dict[str, list[str]] = {}
+        words = tokens(text)
+        for word, label in zip(words, _LABELS[weight][position:position + len(words)], strict=False):
+            word_places[word].append(label)
+        position += len(words) + 10
+    entries = []
     for word, places in word_places.items():
-        for lexeme in _quoted_lexemes_of(word):
-            known = positions.get(lexeme)
-            if known is None:
-                positions[lexeme] = places
-            else:
-                positions[lexeme] = known + places  # a new list: `places` may be shared by other lexemes
-    return " ".join([f"{lexeme}:{','.join(places[:256])}" for lexeme, places in positions.items()])
+        joined = ",".join(places[:MAX_POSITIONS])
+        entries += [entry + joined for entry in _entries_of(word)]
+    return " ".join(entries)

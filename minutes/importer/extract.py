@@ -162,15 +162,23 @@ def period_range(match: re.Match) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[ \t]+(?=[A-ZÆØÅ\"“”»])|\s*\n\s*")
+# Two patterns that each start with a fixed set of characters, which the regular expression
+# engine skips to (one pattern with a look-behind or a leading \s* is tried at every character).
+_SENTENCE_END = re.compile(r"[.!?][ \t]+(?=[A-ZÆØÅ\"“”»])")  # the break starts after the mark
+_LINE_BREAK = re.compile(r"[^\S\n]*\n\s*")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, roughly: breaks after . ! ? before a capital, and at line breaks."""
+    breaks = [(match.start() + 1, match.end()) for match in _SENTENCE_END.finditer(text)]
+    if "\n" in text:
+        breaks += [match.span() for match in _LINE_BREAK.finditer(text)]
+        breaks.sort()
     spans, start = [], 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
+    for begin, end in breaks:
+        if begin >= start:  # a sentence end followed by a line break is one break
+            spans.append((start, begin))
+            start = end
     spans.append((start, len(text)))
     return [(a, b) for a, b in spans if text[a:b].strip(" •-–")]
 
