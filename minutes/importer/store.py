@@ -79,14 +79,23 @@ def store(
     An importer passes one Registry for the whole run; without one it is read here."""
     parsed = document.meeting
     assert parsed is not None, "only successfully read documents are stored"
-    # order_by() and [:1], not first(): first() orders by id, and the planner may then walk the
-    # whole id index instead of using the unique index.
-    source = next(iter(SourceDocument.objects.filter(sha256=document.sha256).only("id").order_by()[:1]), None)
-    if source is not None and not force:
-        return StoreResult(UNCHANGED)
     registry = registry or Registry()
     municipality = registry.municipalities[parsed.municipality]
     committee = registry.committee(municipality, parsed.committee)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {SourceDocument._meta.db_table} WHERE sha256 = %s), "
+            f"(SELECT id FROM {Meeting._meta.db_table} WHERE committee_id = %s AND date = %s FOR UPDATE)",
+            [document.sha256, committee, parsed.date],
+        )
+        source_id, meeting_id = cursor.fetchone()
+    if source_id is not None and not force:
+        return StoreResult(UNCHANGED)
+    if source_id is None and meeting_id is None:  # the usual case: a meeting seen for the first time
+        meeting = _create_meeting(document, run, committee)
+        return _store_items(document, meeting, municipality, committee, registry, count_vocabulary,
+                            StoreResult(CREATED))
+    source = SourceDocument.objects.get(pk=source_id) if source_id is not None else None
     if source is None:
         source = SourceDocument.objects.create(
             file_name=document.path,
@@ -97,8 +106,7 @@ def store(
             import_run=run,
         )
 
-    meeting = next(iter(Meeting.objects.select_for_update().filter(committee_id=committee, date=parsed.date)
-                        .order_by()[:1]), None)
+    meeting = Meeting.objects.get(pk=meeting_id) if meeting_id is not None else None  # locked above
     result = StoreResult(CREATED if meeting is None else UPDATED)
     if meeting is not None and meeting.kind == Meeting.Kind.REFERAT and parsed.kind == Meeting.Kind.DAGSORDEN:
         # An agenda arriving after its minutes is the older version: keep the minutes.
@@ -128,7 +136,40 @@ def store(
         meeting.save()
     source.meeting = meeting
     source.save(update_fields=["meeting"])
+    return _store_items(document, meeting, municipality, committee, registry, count_vocabulary, result)
 
+
+def _create_meeting(document: ParsedDocument, run: ImportRun | None, committee: int) -> Meeting:
+    """The source document and its new meeting, pointing at each other, in one statement (the
+    foreign keys are checked at commit). Returns an unsaved Meeting holding the new id and date."""
+    parsed = document.meeting
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH new AS (SELECT nextval(pg_get_serial_sequence('{Meeting._meta.db_table}', 'id')) AS id),
+            source AS (
+                INSERT INTO {SourceDocument._meta.db_table}
+                    (file_name, sha256, text, encoding, size, imported_at, import_run_id, meeting_id)
+                SELECT %s, %s, %s, %s, %s::integer, now(), %s::bigint, new.id FROM new RETURNING id, meeting_id
+            )
+            INSERT INTO {Meeting._meta.db_table} (id, committee_id, date, start_time, end_time, location, kind, title,
+                participants, absent, header, source_id, updated_at)
+            SELECT source.meeting_id, %s::bigint, %s::date, %s::time, %s::time, %s, %s, %s, %s::varchar[],
+                %s::varchar[], %s::jsonb, source.id, now()
+            FROM source
+            RETURNING id
+            """,
+            [document.path, document.sha256, document.text, document.encoding, document.size,
+             run.pk if run is not None else None,
+             committee, parsed.date, parsed.start_time, parsed.end_time, parsed.location[:300], parsed.kind,
+             parsed.title[:500], parsed.participants, parsed.absent, json.dumps(parsed.header, ensure_ascii=False)],
+        )
+        (meeting_id,) = cursor.fetchone()
+    return Meeting(pk=meeting_id, committee_id=committee, date=parsed.date)
+
+
+def _store_items(document, meeting, municipality, committee, registry, count_vocabulary, result) -> StoreResult:
+    parsed = document.meeting
     if document.search_documents is None:
         organisation_names = {o.name: o.all_names() for o in Organisation.objects.all()}
         document.search_documents = [index_item(p, parsed, organisation_names) for p in parsed.items]
