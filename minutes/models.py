@@ -97,7 +97,7 @@ class AgendaItemQuerySet(models.QuerySet):
         from search.engine import apply
         from search.filters import filter_items, year_span
         from search.query import parse
-        from search.scale import DaysBetween
+        from search.scale import walkable
 
         queryset = self.visible_to(user)
         if date_from:
@@ -107,7 +107,7 @@ class AgendaItemQuerySet(models.QuerySet):
         selected = {k: list(v) for k, v in facets.items()}
         queryset = filter_items(queryset, selected)
         span = year_span(selected)  # where a list by date starts in the date index (search/service.py)
-        return apply(queryset.filter(DaysBetween(*span)) if span else queryset, parse(query), sort)
+        return apply(walkable(queryset, span), parse(query), sort)
 
     def visible_to(self, user):
         """The items `user` may see: closed items only with the view_closed_item permission."""

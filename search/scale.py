@@ -90,6 +90,12 @@ class DaysBetween(Func):
         return "(" + (" AND ".join(parts) or "TRUE") + ")", params
 
 
+def walkable(queryset, span: tuple | None):
+    """`queryset` within the years of a year filter's (first, last) span, in the form the date
+    index serves, so a list by date starts at the span's end; `queryset` itself without one."""
+    return queryset.filter(DaysBetween(*span)) if span else queryset
+
+
 def items_with_ids(ids):
     from minutes.models import AgendaItem
 

@@ -84,7 +84,7 @@ def run_search(request, base_url: str, *, with_facets: bool = True, all_results:
     # first, oldest first): the year filter itself is an entry of the search index, which the
     # date index cannot use.
     span = filterset.year_span
-    walkable = matches.filter(scale.DaysBetween(*span)) if span else matches
+    walkable = scale.walkable(matches, span)
     # Few matches are ranked as they are read and counted: the page is then fetched by id.
     by_relevance = sort == "relevance" and not parsed.empty and not all_results
     ranking = engine.ranking(parsed, top=asked_page * page_size) if by_relevance else None
