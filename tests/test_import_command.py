@@ -99,6 +99,19 @@ def test_reimport_is_idempotent():
     assert ImportRun.objects.first().counts["unchanged"] == 4
 
 
+def test_a_stored_document_read_again_writes_nothing_not_even_a_committee():
+    from committees.models import Committee
+    from minutes.importer import prepare
+    from minutes.importer.store import CREATED, UNCHANGED, build_context, store
+
+    data = VIBORG.read_bytes()
+    assert store(prepare(str(VIBORG), data, build_context())).status == CREATED
+    Committee.objects.filter(meetings__isnull=False).update(name="Omdøbt udvalg")  # the read name is now unknown
+    before = (Committee.objects.count(), database_counts())
+    assert store(prepare(str(VIBORG), data, build_context())).status == UNCHANGED
+    assert (Committee.objects.count(), database_counts()) == before
+
+
 def test_windows_1252_with_crlf_reads_like_utf8(tmp_path):
     text = VIBORG.read_text(encoding="utf-8")
     legacy = tmp_path / "viborg-cp1252.txt"

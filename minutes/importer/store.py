@@ -81,16 +81,15 @@ def store(
     assert parsed is not None, "only successfully read documents are stored"
     registry = registry or Registry()
     municipality = registry.municipalities[parsed.municipality]
-    committee = registry.committee(municipality, parsed.committee)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT id FROM {SourceDocument._meta.db_table} WHERE sha256 = %s), "
-            f"(SELECT id FROM {Meeting._meta.db_table} WHERE committee_id = %s AND date = %s FOR UPDATE)",
-            [document.sha256, committee, parsed.date],
-        )
-        source_id, meeting_id = cursor.fetchone()
+    # A committee not yet known is created only when the document is stored: not for a file
+    # that turns out to be imported already.
+    committee = registry.committees.get((municipality, parsed.committee))
+    source_id, meeting_id = _source_and_meeting(document.sha256, committee, parsed.date)
     if source_id is not None and not force:
         return StoreResult(UNCHANGED)
+    if committee is None:
+        committee = registry.committee(municipality, parsed.committee)
+        _, meeting_id = _source_and_meeting(document.sha256, committee, parsed.date)  # another import's?
     if source_id is None and meeting_id is None:  # the usual case: a meeting seen for the first time
         meeting = _create_meeting(document, run, committee)
         return _store_items(document, meeting, municipality, committee, registry, count_vocabulary,
@@ -137,6 +136,18 @@ def store(
     source.meeting = meeting
     source.save(update_fields=["meeting"])
     return _store_items(document, meeting, municipality, committee, registry, count_vocabulary, result)
+
+
+def _source_and_meeting(sha256: str, committee: int | None, date) -> tuple[int | None, int | None]:
+    """Ids of the source with these bytes and of the committee's meeting that day (locked until
+    the document commits), in one statement; None for what does not exist."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {SourceDocument._meta.db_table} WHERE sha256 = %s), "
+            f"(SELECT id FROM {Meeting._meta.db_table} WHERE committee_id = %s AND date = %s FOR UPDATE)",
+            [sha256, committee, date],
+        )
+        return cursor.fetchone()
 
 
 def _create_meeting(document: ParsedDocument, run: ImportRun | None, committee: int) -> Meeting:
