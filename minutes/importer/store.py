@@ -115,17 +115,7 @@ def store(
         result.warnings.append("dagsordenen er ældre end det gemte referat af samme møde; referatet er bevaret")
         return result
 
-    fields = dict(
-        start_time=parsed.start_time,
-        end_time=parsed.end_time,
-        location=parsed.location[:300],
-        kind=parsed.kind,
-        title=parsed.title[:500],
-        participants=parsed.participants,
-        absent=parsed.absent,
-        header=parsed.header,
-        source=source,
-    )
+    fields = {**_meeting_fields(parsed), "source": source}
     if meeting is None:
         meeting = Meeting.objects.create(committee_id=committee, date=parsed.date, **fields)
     else:
@@ -136,6 +126,20 @@ def store(
     source.meeting = meeting
     source.save(update_fields=["meeting"])
     return _store_items(document, meeting, municipality, committee, registry, count_vocabulary, result)
+
+
+def _meeting_fields(parsed) -> dict:
+    """The meeting's columns from the document (both ways of storing it write these)."""
+    return dict(
+        start_time=parsed.start_time,
+        end_time=parsed.end_time,
+        location=parsed.location[:300],
+        kind=parsed.kind,
+        title=parsed.title[:500],
+        participants=parsed.participants,
+        absent=parsed.absent,
+        header=parsed.header,
+    )
 
 
 def _source_and_meeting(sha256: str, committee: int | None, date) -> tuple[int | None, int | None]:
@@ -154,6 +158,7 @@ def _create_meeting(document: ParsedDocument, run: ImportRun | None, committee: 
     """The source document and its new meeting, pointing at each other, in one statement (the
     foreign keys are checked at commit). Returns an unsaved Meeting holding the new id and date."""
     parsed = document.meeting
+    fields = _meeting_fields(parsed)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -172,8 +177,9 @@ def _create_meeting(document: ParsedDocument, run: ImportRun | None, committee: 
             """,
             [document.path, document.sha256, document.text, document.encoding, document.size,
              run.pk if run is not None else None,
-             committee, parsed.date, parsed.start_time, parsed.end_time, parsed.location[:300], parsed.kind,
-             parsed.title[:500], parsed.participants, parsed.absent, json.dumps(parsed.header, ensure_ascii=False)],
+             committee, parsed.date, fields["start_time"], fields["end_time"], fields["location"], fields["kind"],
+             fields["title"], fields["participants"], fields["absent"],
+             json.dumps(fields["header"], ensure_ascii=False)],
         )
         (meeting_id,) = cursor.fetchone()
     return Meeting(pk=meeting_id, committee_id=committee, date=parsed.date)
