@@ -17,7 +17,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -27,7 +26,6 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
 import psutil
@@ -91,31 +89,6 @@ def manage(url, *args, **kwargs):
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "API_RATE_LIMIT": ""}
     return subprocess.run([sys.executable, "manage.py", *map(str, args)], cwd=ROOT, env=env, check=True,
                           capture_output=True, text=True, **kwargs)
-
-
-_PACE_TEXT = "Beskæftigelsesudvalget godkendte indsatsen for kontanthjælpsmodtagere i foråret 2024. " * 40
-_PACE_WORDS = re.compile(r"\w+")
-
-
-def pace() -> float:
-    """Milliseconds for a fixed piece of pure Python (splitting and counting Danish words), the
-    median of 101 rounds (one to two seconds): how quick the machine is then (lower is quicker).
-    On a shared machine this changes by the hour; it is reported beside each part, so runs from
-    different hours can be compared."""
-    rounds = []
-    for _ in range(101):
-        started = time.perf_counter()
-        for _ in range(100):
-            Counter(word.casefold() for word in _PACE_WORDS.findall(_PACE_TEXT))
-        rounds.append(time.perf_counter() - started)
-    return round(statistics.median(rounds) * 1000, 1)
-
-
-def paced(measure, *args) -> dict:
-    """measure(*args), with the machine's pace before and after it."""
-    before = pace()
-    result = measure(*args)
-    return {**result, "pace_ms": [before, pace()]}
 
 
 def machine(url) -> dict:
@@ -450,20 +423,13 @@ def bench_search(rows: int, clients: int, seconds: float) -> dict:
     return result
 
 
-def _pace(part: dict) -> str:
-    if "pace_ms" not in part:
-        return ""
-    before, after = part["pace_ms"]
-    return f"; machine pace {before} ms before, {after} ms after (fixed Python work, lower is quicker)"
-
-
 def table(results: dict) -> str:
     lines = []
     if "import" in results:
         r = results["import"]
         lines.append(f"import   {r['meetings']} meetings, {r['items_stored']} items: {r['seconds']} s, "
                      f"{r['items_per_second']} items/s, peak RSS {r['peak_rss_mb']} MB "
-                     f"(PSS {r.get('peak_pss_mb')} MB), exit {r['exit_code']}{_pace(r)}")
+                     f"(PSS {r.get('peak_pss_mb')} MB), exit {r['exit_code']}")
     for key in ("search", "larger"):
         r = results.get(key)
         if r is None:
@@ -471,7 +437,7 @@ def table(results: dict) -> str:
         if "skipped" in r:
             lines.append(f"search at {r['rows']} items: not run ({r['skipped']})")
             continue
-        lines.append(f"search at {r['rows']} items, {r['queries']} queries ({r['sizes']}){_pace(r)}")
+        lines.append(f"search at {r['rows']} items, {r['queries']} queries ({r['sizes']})")
         for name in ("ours", "naive", "limit_tantivy"):
             s = r[name]["single_client"]
             lines.append(f"  {name:<14} p50 {s['p50_ms']:>8} ms  p95 {s['p95_ms']:>8} ms  p99 {s['p99_ms']:>8} ms")
@@ -503,15 +469,15 @@ def main(argv=None) -> int:
         path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
 
     if not args.skip_import:
-        results["import"] = paced(bench_import, args.import_meetings)
+        results["import"] = bench_import(args.import_meetings)
         save()
     if not args.skip_search:
-        results["search"] = paced(bench_search, args.search_rows, args.clients, args.seconds)
+        results["search"] = bench_search(args.search_rows, args.clients, args.seconds)
         save()
     if args.larger_rows:
         room = room_for(args.larger_rows)
         if room["fits"]:
-            results["larger"] = paced(bench_search, args.larger_rows, args.clients, args.seconds)
+            results["larger"] = bench_search(args.larger_rows, args.clients, args.seconds)
         else:
             results["larger"] = {"rows": args.larger_rows, "skipped": f"needs about {room['needed_gb']} GB of "
                                                                       f"disk, {room['free_gb']} GB free"}
