@@ -175,8 +175,13 @@ def tokens(text: str) -> list[str]:
 _ENTRIES: dict[str, tuple[str, ...]] = {}
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_POSITIONS = 256  # positions PostgreSQL keeps per lexeme
-# "1A", "2A" … per weight: a field's position labels are then one slice of a list.
-_LABELS = {weight: [f"{n}{weight}" for n in range(MAX_POSITION + 1)] for weight in "ABCD"}
+
+
+@functools.cache
+def _labels(weight: str) -> list[str]:
+    """Position labels of one weight ("1A", "2A" …): a field's labels are then one slice of a
+    list (made on first use: a web process that never writes a vector does not hold them)."""
+    return [f"{n}{weight}" for n in range(MAX_POSITION + 1)]
 
 
 def _entries_of(word: str) -> tuple[str, ...]:
@@ -207,7 +212,7 @@ def tsvector_literal(fields: list[tuple[str, str]]) -> str:
     position = 1
     for text, weight in fields:
         words = tokens(text)
-        for word, label in zip(words, _LABELS[weight][position:position + len(words)], strict=False):
+        for word, label in zip(words, _labels(weight)[position:position + len(words)], strict=False):
             word_places[word].append(label)
         position += len(words) + 10
     entries = []
