@@ -50,8 +50,16 @@ def _lexicon() -> frozenset[str]:
     return frozenset(top_n_list("da", 200_000))
 
 
+# Numbers, case numbers and dates ("317", "27-512345", "2024"): no letter, so their own lemma.
+# simplemma answers the same, after trying every split of the word against its dictionary
+# (about 0.2 ms each); an import meets thousands of new ones, so they are not sent to it.
+_LETTERLESS = re.compile(r"[0-9'-]+")
+
+
 @functools.cache
 def lemma(word: str) -> str:
+    if _LETTERLESS.fullmatch(word):
+        return word
     import simplemma
 
     return simplemma.lemmatize(word, lang="da", low_memory=LOW_MEMORY).casefold()

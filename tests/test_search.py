@@ -101,6 +101,16 @@ def test_suspended_hyphen_is_completed():
     assert "Slagelse/2024-01-15/2" in found("kontanthjælpsområdet")
 
 
+@pytest.mark.parametrize("word", ["317", "2024", "27-512345", "00-01-00-3-21", "1'2", "12-", "-7", "0"])
+def test_a_word_without_letters_is_its_own_lemma_as_simplemma_says(word):
+    import simplemma
+
+    from search.danish import LOW_MEMORY, lemma
+
+    assert lemma(word) == simplemma.lemmatize(word, lang="da", low_memory=LOW_MEMORY).casefold() == word
+    assert index_lexemes("27-512345") == {"27-512345", "27512345", "27", "512345"}
+
+
 # --- Aliases, look-alike letters, æ/ø/å --------------------------------------------------------------
 def test_abbreviation_finds_the_full_name_and_back():
     with_full_name = set(found("Den Sociale Investeringsfond"))
