@@ -108,6 +108,9 @@ def test_a_word_without_letters_is_its_own_lemma_as_simplemma_says(word):
     from search.danish import LOW_MEMORY, lemma
 
     assert lemma(word) == simplemma.lemmatize(word, lang="da", low_memory=LOW_MEMORY).casefold() == word
+
+
+def test_a_case_number_is_indexed_whole_joined_and_by_its_pieces():
     assert index_lexemes("27-512345") == {"27-512345", "27512345", "27", "512345"}
 
 
