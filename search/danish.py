@@ -32,7 +32,8 @@ SHORT_PARTS = frozenset(
 )
 MAX_PARTS_DEPTH = 3
 # simplemma's compact dictionary: the same lemmas from about 14 MB instead of 85 MB per process,
-# each lookup slower (about 11 µs against 2), which the caches below pay once per word.
+# each lookup slower (about 11 µs against 2), which the caches below pay once per word. The
+# importer's processes use it (memory); a web process reads the full one (see warm_up).
 LOW_MEMORY = True
 # Danish function words (the Snowball list): left out where a text is turned into a subject query.
 STOPWORDS = frozenset("""
@@ -126,11 +127,21 @@ def compound_parts(word: str, depth: int = 0) -> frozenset[str]:
     return frozenset(parts) | compound_parts(left, depth + 1) | compound_parts(right, depth + 1)
 
 
-@functools.lru_cache(maxsize=500_000)
-def warm_up() -> None:
-    """Load the lexicon and the lemma dictionary now (before worker processes fork, so they share it)."""
+def warm_up(low_memory: bool = True) -> None:
+    """Load the lexicon and the lemma dictionary now: before worker processes fork, so that they
+    share it, or when a web process starts, so that its first search does not wait for them.
+
+    A web process meets words it has not analysed in every text it shows a snippet of; with
+    `low_memory=False` it reads simplemma's full dictionary (about 70 MB more, lookups two to
+    three times faster). Both give the same lemmas (checked in the tests)."""
+    global LOW_MEMORY
+    if LOW_MEMORY != low_memory:
+        LOW_MEMORY = low_memory
+        for cached in (lemma, _is_dictionary_form, split_compound, compound_parts, index_lexemes, query_lexemes):
+            cached.cache_clear()
     _lexicon()
     lemma("indsatsen")
+    _is_dictionary_form("indsatsen")
 
 
 def normalise(word: str) -> str:

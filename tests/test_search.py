@@ -114,6 +114,31 @@ def test_a_case_number_is_indexed_whole_joined_and_by_its_pieces():
     assert index_lexemes("27-512345") == {"27-512345", "27512345", "27", "512345"}
 
 
+def test_the_full_and_the_compact_dictionary_give_every_word_the_same_lexemes():
+    """The importer indexes with simplemma's compact dictionary; a web process analyses queries
+    and snippets with the full one (minutes/wsgi.py). They must agree on every word."""
+    from search import danish
+
+    root = Path(__file__).parent.parent
+    paths = [*(root / "fixtures" / "referater").glob("*.txt"), *(root / "tests" / "data" / "importer").glob("*/in.txt")]
+    texts = [path.read_bytes().decode("utf-8", errors="replace") for path in paths]
+    words = sorted({word for text in texts for word in tokens(text)})
+    assert len(words) > 2_000
+
+    def lexemes():
+        return {word: (index_lexemes(word), query_lexemes(word)) for word in words}
+
+    compact = lexemes()
+    try:
+        danish.warm_up(low_memory=False)
+        assert index_lexemes.cache_info().currsize == 0  # computed again, not remembered
+        full = lexemes()
+    finally:
+        danish.warm_up(low_memory=True)
+    assert danish.LOW_MEMORY and index_lexemes.cache_info().currsize == 0
+    assert full == compact
+
+
 # --- Aliases, look-alike letters, æ/ø/å --------------------------------------------------------------
 def test_abbreviation_finds_the_full_name_and_back():
     with_full_name = set(found("Den Sociale Investeringsfond"))
