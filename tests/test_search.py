@@ -1,6 +1,7 @@
 """Danish search over the seeds and format examples: judgments, Danish cases, syntax, facets, safety."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -504,6 +505,56 @@ def test_each_sample_tier_has_an_index_of_its_own(buckets):
     index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
     assert f"on item_sample_{buckets} " in plan and "@@" in index_condition and "hashint8" not in index_condition
     assert not any("Filter" in line and "hashint8" in line for line in plan.splitlines()), plan
+
+
+def _statement_of(call) -> tuple[str, list]:
+    """The (last) statement `call()` sends to the database."""
+    from django.db import connection
+
+    sent = []
+
+    def capture(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        call()
+    return sent[-1]
+
+
+@pytest.mark.parametrize("buckets", [1, 32])
+def test_a_samples_organisations_are_looked_up_in_the_small_index_of_the_sample_buckets(buckets):
+    """minutes/0007: the mentions of the first 32 buckets' items have an index of their own, which
+    a sample's organisation facet uses (its bucket condition implies the index's)."""
+    from django.db import connection
+
+    from search import engine, scale
+    from search.query import parse
+
+    assert scale.SAMPLE_TIERS[-1] == 32
+    matches = engine.matching(AgendaItem.objects.visible_to(None), parse(""))
+    sql, params = _statement_of(lambda: scale._read(scale.sample_of(matches, buckets), True, dates=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert re.search(r"(on|using) mention_sample\b", plan) and "mention_unique_per_item" not in plan, plan
+
+
+def test_a_samples_organisation_counts_are_its_items_mentions(monkeypatch):
+    from collections import Counter
+
+    from minutes.models import OrganisationMention
+    from search import engine, scale
+    from search.query import parse
+
+    matches = engine.matching(AgendaItem.objects.visible_to(None), parse(""))
+    for buckets in (32, 512):  # 512: beyond the small index, so that the seeds' items are in the sample
+        sample = scale._read(scale.sample_of(matches, buckets), True, dates=True)
+        mentioned = Counter(OrganisationMention.objects.filter(item_id__in=sample.ids)
+                            .values_list("organisation_id", flat=True))
+        assert sample.tallies["organisation"] == dict(mentioned)
+    assert mentioned  # the larger sample holds items with organisations
 
 
 def test_a_sample_takes_the_tier_that_should_hold_about_the_matches_wanted(settings):
