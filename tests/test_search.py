@@ -140,6 +140,23 @@ def test_the_full_and_the_compact_dictionary_give_every_word_the_same_lexemes():
     assert full == compact
 
 
+def test_a_web_process_loads_the_lexicon_and_the_full_dictionary_as_it_starts():
+    import importlib
+    import sys
+
+    from search import danish
+
+    danish._lexicon.cache_clear()
+    sys.modules.pop("minutes.wsgi", None)
+    try:
+        importlib.import_module("minutes.wsgi")
+        assert danish.LOW_MEMORY is False
+        assert danish._lexicon.cache_info().currsize == 1 and danish.lemma.cache_info().currsize > 0
+    finally:
+        danish.warm_up(low_memory=True)
+    assert danish.LOW_MEMORY
+
+
 # --- Aliases, look-alike letters, æ/ø/å --------------------------------------------------------------
 def test_abbreviation_finds_the_full_name_and_back():
     with_full_name = set(found("Den Sociale Investeringsfond"))
