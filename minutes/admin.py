@@ -40,6 +40,33 @@ class SourceDocumentAdmin(admin.ModelAdmin):
         return False  # documents come in through import_referater only
 
 
+class ReindexesItem:
+    """An admin for a part of an agenda item (a decision, an organisation mention): after a change
+    or a deletion the item's outcome and search document are computed again, as an import would,
+    so that search, facets and the item's page agree with what the admin saved."""
+
+    def save_model(self, request, obj, form, change):
+        previous = type(obj).objects.filter(pk=obj.pk).values_list("item_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        _reindex_items({obj.item_id, previous})
+
+    def delete_model(self, request, obj):
+        item_id = obj.item_id
+        super().delete_model(request, obj)
+        _reindex_items({item_id})
+
+    def delete_queryset(self, request, queryset):
+        item_ids = set(queryset.values_list("item_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _reindex_items(item_ids)
+
+
+def _reindex_items(item_ids) -> None:
+    for item in AgendaItem.objects.filter(pk__in=[i for i in item_ids if i is not None]).select_related(
+            "committee", "municipality"):
+        item.reindex()
+
+
 class DecisionInline(admin.TabularInline):
     model = Decision
     extra = 0
@@ -83,6 +110,15 @@ class MeetingAdmin(admin.ModelAdmin):
     def source_text(self, obj):
         return obj.source.text
 
+    def save_model(self, request, obj, form, change):
+        """A meeting's date and committee are copied to its items (search filters and facets read
+        them there), and the committee and municipality names are in each item's search document."""
+        super().save_model(request, obj, form, change)
+        if change and {"date", "committee"} & set(form.changed_data):
+            obj.items.update(date=obj.date, committee_id=obj.committee_id,
+                             municipality_id=obj.committee.municipality_id)
+            _reindex_items(obj.items.values_list("pk", flat=True))
+
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(admin.ModelAdmin):
@@ -93,9 +129,15 @@ class AgendaItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["meeting"]
     inlines = [DecisionInline, MentionInline, AmountInline, FollowUpInline]
 
+    def save_related(self, request, form, formsets, change):
+        """With the item and its decisions and mentions saved, its outcome and search document
+        are computed again (title, sections, decisions and organisations are all in it)."""
+        super().save_related(request, form, formsets, change)
+        _reindex_items({form.instance.pk})
+
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReindexesItem, admin.ModelAdmin):
     list_display = ["item", "body", "date", "outcome"]
     list_filter = ["outcome", "date"]
     search_fields = ["body", "text", "item__title"]
@@ -103,7 +145,7 @@ class DecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationMention)
-class OrganisationMentionAdmin(admin.ModelAdmin):
+class OrganisationMentionAdmin(ReindexesItem, admin.ModelAdmin):
     list_display = ["organisation", "item"]
     list_filter = ["organisation"]
     search_fields = ["organisation__name", "sentence", "item__title"]

@@ -1,0 +1,120 @@
+"""Edits in the admin reach search: an item's outcome, search document and copied meeting fields follow."""
+
+import datetime
+from html.parser import HTMLParser
+
+import pytest
+
+from committees.models import Committee, Organisation
+from minutes.models import AgendaItem, Decision, Meeting, OrganisationMention
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("corpus")]
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("admin", password="Admin-kode-2024-lang"))
+    return client
+
+
+def _item_without_mentions() -> AgendaItem:
+    return (AgendaItem.objects.filter(closed=False, mentions__isnull=True, decisions__isnull=False)
+            .order_by("pk").first())
+
+
+def _found(query: str) -> set[int]:
+    return set(AgendaItem.objects.search(query).values_list("pk", flat=True))
+
+
+def test_a_decision_saved_in_the_admin_sets_the_items_outcome_and_is_searchable(admin_client):
+    item = _item_without_mentions()
+    assert item.pk not in _found("Vindmølleparken")
+    last = item.decisions.order_by("order").last()
+    response = admin_client.post("/admin/minutes/decision/add/", {
+        "item": item.pk, "order": last.order + 1, "body": "Byrådet", "date": "2024-06-01",
+        "text": "Afvist. Vindmølleparken skal genovervejes.", "outcome": "rejected", "absent": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item.refresh_from_db()
+    assert item.outcome == "rejected"
+    assert item.pk in _found("Vindmølleparken")
+    decision = Decision.objects.get(item=item, text__startswith="Afvist")
+    response = admin_client.post(f"/admin/minutes/decision/{decision.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.outcome == last.outcome and item.pk not in _found("Vindmølleparken")
+
+
+def test_an_organisation_mention_added_in_the_admin_finds_the_item_by_the_organisations_names(admin_client):
+    item = _item_without_mentions()
+    organisation = Organisation.objects.get(name="Den Sociale Investeringsfond")
+    assert "DSI" in organisation.all_names() and item.pk not in _found("DSI")
+    response = admin_client.post("/admin/minutes/organisationmention/add/", {
+        "item": item.pk, "organisation": organisation.pk, "sentence": "Udvalget vil høre fonden.",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert item.pk in _found("DSI") and item.pk in _found("Den Sociale Investeringsfond")
+    mention = OrganisationMention.objects.get(item=item, organisation=organisation)
+    admin_client.post(f"/admin/minutes/organisationmention/{mention.pk}/delete/", {"post": "yes"})
+    assert item.pk not in _found("DSI")
+
+
+def test_a_meetings_new_date_and_committee_reach_its_items(admin_client):
+    meeting = Meeting.objects.filter(items__closed=False).order_by("pk").first()
+    other = Committee.objects.exclude(municipality=meeting.committee.municipality).order_by("pk").first()
+    new_date = datetime.date(2019, 3, 14)
+    response = admin_client.post(f"/admin/minutes/meeting/{meeting.pk}/change/", {
+        "committee": other.pk, "date": new_date.isoformat(), "start_time": "", "end_time": "",
+        "location": meeting.location, "kind": meeting.kind, "title": meeting.title,
+        "participants": ",".join(meeting.participants), "absent": ",".join(meeting.absent),
+        "header": "{}",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    items = list(meeting.items.all())
+    assert items and all(i.date == new_date and i.committee_id == other.pk
+                         and i.municipality_id == other.municipality_id for i in items)
+    shown = AgendaItem.objects.search(other.municipality.name).filter(meeting=meeting)
+    assert set(shown.values_list("pk", flat=True)) == {i.pk for i in items if not i.closed}
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would send for the admin's change form, as rendered."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._textarea, self._select = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.data[name] = a.get("value", "on")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def test_an_items_title_changed_in_the_admin_is_searchable(admin_client):
+    item = _item_without_mentions()
+    url = f"/admin/minutes/agendaitem/{item.pk}/change/"
+    form = _FormFields()
+    form.feed(admin_client.get(url).content.decode())
+    assert "decisions-TOTAL_FORMS" in form.data and item.pk not in _found("Havnebadet")
+    response = admin_client.post(url, {**form.data, "title": "Havnebadet ved Kalvebod", "_save": "Gem"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert item.pk in _found("Havnebadet")
