@@ -129,6 +129,12 @@ class AgendaItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["meeting"]
     inlines = [DecisionInline, MentionInline, AmountInline, FollowUpInline]
 
+    def save_model(self, request, obj, form, change):
+        if "meeting" in form.changed_data:  # the copied meeting fields follow the meeting chosen
+            obj.date, obj.committee_id = obj.meeting.date, obj.meeting.committee_id
+            obj.municipality_id = obj.meeting.committee.municipality_id
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         """With the item and its decisions and mentions saved, its outcome and search document
         are computed again (title, sections, decisions and organisations are all in it)."""

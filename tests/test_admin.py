@@ -118,3 +118,17 @@ def test_an_items_title_changed_in_the_admin_is_searchable(admin_client):
     response = admin_client.post(url, {**form.data, "title": "Havnebadet ved Kalvebod", "_save": "Gem"})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert item.pk in _found("Havnebadet")
+
+
+def test_an_item_moved_to_another_meeting_in_the_admin_takes_that_meetings_date_and_committee(admin_client):
+    item = _item_without_mentions()
+    other = Meeting.objects.exclude(committee__municipality=item.municipality).order_by("pk").first()
+    url = f"/admin/minutes/agendaitem/{item.pk}/change/"
+    form = _FormFields()
+    form.feed(admin_client.get(url).content.decode())
+    response = admin_client.post(url, {**form.data, "meeting": other.pk, "order": 9999, "number": "", "_save": "Gem"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item.refresh_from_db()
+    assert (item.date, item.committee_id, item.municipality_id) == (
+        other.date, other.committee_id, other.committee.municipality_id)
+    assert item.pk in _found(other.committee.municipality.name)
