@@ -19,6 +19,19 @@ class CommitteeAdmin(admin.ModelAdmin):
     search_fields = ["name", "municipality__name"]
     autocomplete_fields = ["municipality"]
 
+    def save_model(self, request, obj, form, change):
+        """A committee's municipality is copied to its items (filters and facets read it there),
+        and its name and municipality are in their search documents: both follow a change, in
+        the same transaction (for a large committee, some seconds)."""
+        super().save_model(request, obj, form, change)
+        if change and {"name", "municipality"} & set(form.changed_data):
+            from minutes.models import AgendaItem
+
+            items = AgendaItem.objects.filter(committee=obj)
+            items.update(municipality_id=obj.municipality_id)
+            for item in items.select_related("committee", "municipality"):
+                item.reindex()
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):

@@ -132,3 +132,21 @@ def test_an_item_moved_to_another_meeting_in_the_admin_takes_that_meetings_date_
     assert (item.date, item.committee_id, item.municipality_id) == (
         other.date, other.committee_id, other.committee.municipality_id)
     assert item.pk in _found(other.committee.municipality.name)
+
+
+def test_a_committee_renamed_or_moved_in_the_admin_carries_its_items_along(admin_client):
+    from committees.models import Municipality
+
+    committee = Committee.objects.filter(meetings__items__closed=False).order_by("pk").first()
+    elsewhere = Municipality.objects.exclude(pk=committee.municipality_id).order_by("pk").first()
+    items = set(AgendaItem.objects.filter(committee=committee, closed=False).values_list("pk", flat=True))
+    assert items and not items & _found("Søfartsudvalget")
+    url = f"/admin/committees/committee/{committee.pk}/change/"
+    form = _FormFields()
+    form.feed(admin_client.get(url).content.decode())
+    response = admin_client.post(url, {**form.data, "name": "Søfartsudvalget", "slug": "soefartsudvalget",
+                                       "municipality": elsewhere.pk, "_save": "Gem"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert _found("Søfartsudvalget") >= items
+    assert set(AgendaItem.objects.filter(committee=committee).values_list("municipality_id", flat=True)) == {
+        elsewhere.pk}
