@@ -44,6 +44,19 @@ class OrganisationAdmin(admin.ModelAdmin):
     def alias_list(self, obj):
         return ", ".join(obj.aliases)
 
+    def save_model(self, request, obj, form, change):
+        """New names reach the search documents of the items that mention the organisation only
+        when they are computed again: too many items, maybe, for one request, so the admin is
+        told the command that does it."""
+        super().save_model(request, obj, form, change)
+        if change and {"name", "aliases"} & set(form.changed_data):
+            mentioning = obj.mentions.count()
+            if mentioning:
+                messages.warning(request, _(
+                    "Navnene søges først i de %(n)d punkter, der nævner organisationen, når de er "
+                    "genindekseret: python manage.py reindex_items --organisation %(slug)s"
+                ) % {"n": mentioning, "slug": obj.slug})
+
 
 @admin.register(OrganisationCandidate)
 class OrganisationCandidateAdmin(admin.ModelAdmin):

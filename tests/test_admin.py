@@ -1,6 +1,7 @@
 """Edits in the admin reach search: an item's outcome, search document and copied meeting fields follow."""
 
 import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -88,8 +89,11 @@ class _FormFields(HTMLParser):
         a = dict(attrs)
         name = a.get("name")
         if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
-                self.data[name] = a.get("value", "on")
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.data[name] = a.get("value", "on")
+            else:
+                self.data[name] = a.get("value") or ""
         elif tag == "textarea" and name:
             self._textarea = name
             self.data[name] = ""
@@ -150,3 +154,44 @@ def test_a_committee_renamed_or_moved_in_the_admin_carries_its_items_along(admin
     assert _found("Søfartsudvalget") >= items
     assert set(AgendaItem.objects.filter(committee=committee).values_list("municipality_id", flat=True)) == {
         elsewhere.pk}
+
+
+def test_reindex_items_gives_the_items_that_mention_an_organisation_its_new_alias():
+    import io
+
+    from django.core.management import call_command
+
+    organisation = Organisation.objects.get(name="Den Sociale Investeringsfond")
+    mentioning = set(AgendaItem.objects.filter(mentions__organisation=organisation, closed=False)
+                     .values_list("pk", flat=True))
+    assert mentioning and not _found("Investeringskassen")
+    organisation.aliases = [*organisation.aliases, "Investeringskassen"]
+    organisation.save()
+    assert not _found("Investeringskassen")  # the items still hold the old names
+    out = io.StringIO()
+    call_command("reindex_items", "--organisation", organisation.slug, stdout=out)
+    assert _found("Investeringskassen") == mentioning
+    assert "punkter genindekseret" in out.getvalue()
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "Sig hvilke punkter"),
+    (["--organisation", "findes-ikke"], "Ukendt organisation: findes-ikke"),
+    (["--committee", "987654"], "Ukendt udvalg: 987654"),
+])
+def test_reindex_items_says_plainly_what_is_wrong(args, message):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=message):
+        call_command("reindex_items", *args)
+
+
+def test_the_admin_says_how_to_reindex_after_an_organisations_names_change(admin_client):
+    organisation = Organisation.objects.get(name="Den Sociale Investeringsfond")
+    url = f"/admin/committees/organisation/{organisation.pk}/change/"
+    form = _FormFields()
+    form.feed(admin_client.get(url).content.decode())
+    response = admin_client.post(url, {**form.data, "aliases": form.data["aliases"] + ",Investeringskassen",
+                                       "_save": "Gem"}, follow=True)
+    page = response.content.decode()
+    assert f"reindex_items --organisation {organisation.slug}" in page, re.findall(r"errorlist.{0,300}", page)
