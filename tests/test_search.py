@@ -519,6 +519,10 @@ def test_each_sample_tier_has_an_index_of_its_own(buckets):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
+        # ANALYZE wrote the table's size (pg_class) in place, which the rollback does not undo:
+        # without the rows again, so that later tests' planner guesses see the table as it is.
+        cursor.execute('DELETE FROM minutes_agendaitem WHERE "order" > 1000')
+        cursor.execute("ANALYZE minutes_agendaitem")
     index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
     assert f"on item_sample_{buckets} " in plan and "@@" in index_condition and "hashint8" not in index_condition
     assert not any("Filter" in line and "hashint8" in line for line in plan.splitlines()), plan
