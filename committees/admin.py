@@ -29,8 +29,7 @@ class CommitteeAdmin(admin.ModelAdmin):
 
             items = AgendaItem.objects.filter(committee=obj)
             items.update(municipality_id=obj.municipality_id)
-            for item in items.select_related("committee", "municipality"):
-                item.reindex()
+            items.reindex()
 
 
 @admin.register(Organisation)

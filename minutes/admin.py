@@ -46,9 +46,8 @@ class ReindexesItem:
     so that search, facets and the item's page agree with what the admin saved."""
 
     def save_model(self, request, obj, form, change):
-        previous = type(obj).objects.filter(pk=obj.pk).values_list("item_id", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
-        _reindex_items({obj.item_id, previous})
+        _reindex_items({obj.item_id, form.initial.get("item")})  # and the item it was moved from
 
     def delete_model(self, request, obj):
         item_id = obj.item_id
@@ -62,9 +61,7 @@ class ReindexesItem:
 
 
 def _reindex_items(item_ids) -> None:
-    for item in AgendaItem.objects.filter(pk__in=[i for i in item_ids if i is not None]).select_related(
-            "committee", "municipality"):
-        item.reindex()
+    AgendaItem.objects.filter(pk__in=[i for i in item_ids if i is not None]).reindex()
 
 
 class DecisionInline(admin.TabularInline):
@@ -117,7 +114,7 @@ class MeetingAdmin(admin.ModelAdmin):
         if change and {"date", "committee"} & set(form.changed_data):
             obj.items.update(date=obj.date, committee_id=obj.committee_id,
                              municipality_id=obj.committee.municipality_id)
-            _reindex_items(obj.items.values_list("pk", flat=True))
+            obj.items.reindex()
 
 
 @admin.register(AgendaItem)
@@ -131,8 +128,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if "meeting" in form.changed_data:  # the copied meeting fields follow the meeting chosen
-            obj.date, obj.committee_id = obj.meeting.date, obj.meeting.committee_id
-            obj.municipality_id = obj.meeting.committee.municipality_id
+            obj.take_meeting_fields()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

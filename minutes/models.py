@@ -115,6 +115,11 @@ class AgendaItemQuerySet(models.QuerySet):
             return self
         return self.filter(closed=False)
 
+    def reindex(self) -> None:
+        """Each item's outcome and search document computed again (AgendaItem.reindex)."""
+        for item in self.select_related("committee", "municipality"):
+            item.reindex()
+
 
 class AgendaItem(models.Model):
     class ItemType(models.TextChoices):
@@ -177,14 +182,18 @@ class AgendaItem(models.Model):
 
     def save(self, *args, **kwargs):
         if self.meeting_id and not self.committee_id:
-            self.committee_id = self.meeting.committee_id
-            self.municipality_id = self.meeting.committee.municipality_id
-            self.date = self.meeting.date
+            self.take_meeting_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         before, after = _item_url_around_id(get_script_prefix())
         return f"{before}{self.pk}{after}"
+
+    def take_meeting_fields(self) -> None:
+        """Copy the meeting's committee, municipality and date onto the item."""
+        self.committee_id = self.meeting.committee_id
+        self.municipality_id = self.meeting.committee.municipality_id
+        self.date = self.meeting.date
 
     def reindex(self) -> None:
         """Recompute the search document from the stored item, its decisions and mentions."""

@@ -195,3 +195,20 @@ def test_the_admin_says_how_to_reindex_after_an_organisations_names_change(admin
                                        "_save": "Gem"}, follow=True)
     page = response.content.decode()
     assert f"reindex_items --organisation {organisation.slug}" in page, re.findall(r"errorlist.{0,300}", page)
+
+
+def test_a_decision_moved_to_another_item_in_the_admin_reindexes_both(admin_client):
+    source = _item_without_mentions()
+    decision = source.decisions.order_by("order").last()
+    target = (AgendaItem.objects.filter(closed=False, decisions__isnull=True).exclude(pk=source.pk)
+              .order_by("pk").first())
+    url = f"/admin/minutes/decision/{decision.pk}/change/"
+    form = _FormFields()
+    form.feed(admin_client.get(url).content.decode())
+    response = admin_client.post(url, {**form.data, "item": target.pk, "_save": "Gem"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    source.refresh_from_db()
+    target.refresh_from_db()
+    remaining = source.decisions.order_by("order").last()
+    assert target.outcome == decision.outcome
+    assert source.outcome == (remaining.outcome if remaining else "")

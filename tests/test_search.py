@@ -528,36 +528,23 @@ def test_each_sample_tier_has_an_index_of_its_own(buckets):
     assert not any("Filter" in line and "hashint8" in line for line in plan.splitlines()), plan
 
 
-def _statement_of(call) -> tuple[str, list]:
-    """The (last) statement `call()` sends to the database."""
-    from django.db import connection
-
-    sent = []
-
-    def capture(execute, sql, params, many, context):
-        sent.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(capture):
-        call()
-    return sent[-1]
-
-
 @pytest.mark.parametrize("buckets", [1, 32])
 def test_a_samples_organisations_are_looked_up_in_the_small_index_of_the_sample_buckets(buckets):
     """minutes/0007: the mentions of the first 32 buckets' items have an index of their own, which
     a sample's organisation facet uses (its bucket condition implies the index's)."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from search import engine, scale
     from search.query import parse
 
     assert scale.SAMPLE_TIERS[-1] == 32
     matches = engine.matching(AgendaItem.objects.visible_to(None), parse(""))
-    sql, params = _statement_of(lambda: scale._read(scale.sample_of(matches, buckets), True, dates=True))
+    with CaptureQueriesContext(connection) as queries:
+        scale._read(scale.sample_of(matches, buckets), True, dates=True)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert re.search(r"(on|using) mention_sample\b", plan) and "mention_unique_per_item" not in plan, plan
 

@@ -41,13 +41,9 @@ class Command(BaseCommand):
         if not all:
             items = items.filter(self._chosen(organisation, committee))
         ids = list(items.order_by("pk").values_list("pk", flat=True).distinct())
-        done = 0
         for start in range(0, len(ids), BATCH):
             with transaction.atomic():
-                batch = AgendaItem.objects.filter(pk__in=ids[start:start + BATCH]).select_related(
-                    "committee", "municipality")
-                for item in batch:
-                    item.reindex()
+                AgendaItem.objects.filter(pk__in=ids[start:start + BATCH]).reindex()
             done = min(len(ids), start + BATCH)
             if options["verbosity"] > 1 or (sys.stdout.isatty() and options["verbosity"] > 0):
                 self.stdout.write(f"[{done}/{len(ids)}]")
