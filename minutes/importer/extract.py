@@ -46,6 +46,8 @@ def classify_outcome(text: str) -> str:
         found -= {"approved", "recommended"}
     if {"recommended", "approved"} <= found:
         found.discard("approved")  # "Anbefales godkendt": the body recommends approval
+    if "postponed" in found and len(found) > 1 and not re.search(r"\buds(?:at|ætter|ættes)\b", text, re.IGNORECASE):
+        found.discard("postponed")  # "Godkendt. Sagen genoptages i foråret 2024": a follow-up, not a delay
     if {"noted", "discussed"} <= found:
         found.discard("discussed")  # "drøftede og tog orienteringen til efterretning"
     return found.pop() if len(found) == 1 else "other"
