@@ -31,7 +31,6 @@ install: $(STAMP)
 
 fixtures: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata municipalities organisations
 	$(BIN)/python manage.py import_referater fixtures/referater
 
 run: fixtures

@@ -48,7 +48,6 @@ class PrivateSite:
 
     def __enter__(self):
         self.manage("migrate", "--noinput")
-        self.manage("loaddata", "organisations")
         port = free_port()
         if self.kind == "gunicorn":  # production settings: no DEBUG query log
             self.env.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "soak-only-" + "x" * 50,

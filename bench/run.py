@@ -112,7 +112,6 @@ def bench_import(meetings: int) -> dict:
     drop_database(name)
     url, _ = database(name)
     manage(url, "migrate", "--noinput")
-    manage(url, "loaddata", "organisations")
     corpus = Path(tempfile.mkdtemp(prefix="rs-bench-"))
     items = write_files(corpus, meetings, seed=1)
     env = {**os.environ, "DATABASE_URL": url, **PRODUCTION}  # as an admin runs it: no DEBUG query log

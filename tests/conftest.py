@@ -6,14 +6,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    # Municipalities arrive with the migrations; the organisation registry is a fixture.
-    with django_db_blocker.unblock():
-        call_command("loaddata", "organisations", verbosity=0)
-
-
 CORPUS = sorted((Path(__file__).parent / "data" / "importer").glob("*/in.txt"))
 
 

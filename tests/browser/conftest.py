@@ -40,7 +40,6 @@ def live_server():
     env = {**os.environ, "MINUTES_DATA_DIR": str(data_dir), "DJANGO_DEBUG": "1", "API_RATE_LIMIT": ""}
     env.pop("DATABASE_URL", None)
     _manage(env, "migrate", "--noinput")
-    _manage(env, "loaddata", "organisations")
     _manage(env, "import_referater", "fixtures/referater", *map(str, sorted(ROOT.glob("tests/data/importer/*/in.txt"))))
     _manage(env, "shell", "-c",
             "from django.contrib.auth.models import Group, User; "
