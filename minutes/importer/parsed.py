@@ -141,6 +141,7 @@ class ParsedDocument:
     size: int = 0
     search_documents: list[str] | None = None  # per item, from search.index.document_for
     vocabulary: dict | None = None  # words of the open items, for suggestions
+    misread: list[str] = field(default_factory=list)  # the reader's warnings: signs of a misread layout
 
     def to_json(self) -> dict:
         return {
