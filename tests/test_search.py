@@ -440,8 +440,8 @@ def test_above_the_exact_limit_counts_and_facets_are_estimates(client, settings)
     dates = sorted((r["date"] for r in data["results"]), reverse=True)
     newest = sorted((str(i.date) for i in AgendaItem.objects.search("beskæftigelse")), reverse=True)[:5]
     assert dates == newest and exact > 5
-    assert {v["value"] for v in data["facets"]["municipality"]} <= {"Slagelse", "Fredericia", "Viborg", "Holbæk",
-                                                                   "Vesthimmerland", "Brønderslev"}
+    matched = {i.municipality.name for i in AgendaItem.objects.search("beskæftigelse").select_related("municipality")}
+    assert {v["value"] for v in data["facets"]["municipality"]} <= matched
     page = client.get("/soeg/", {"q": "beskæftigelse"}).text
     assert "ca. " in page
 
