@@ -18,7 +18,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from minutes.importer import blocks
+from minutes.importer import blocks, votes
 from minutes.importer.checks import close_doubtful_items, misread_signs
 from minutes.importer.dates import find_dates, find_time, first_date, parse_date
 from minutes.importer.decode import reading_lines
@@ -669,28 +669,18 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
 
 
 def _finish_decision(open_decision: _OpenDecision, lines: list[str], committee: str, meeting_date) -> ParsedDecision:
-    absent: list[str] = []
-    kept = []
-    for line in lines:
-        names = blocks.absence_label(line)
-        if names is not None:
-            absent.extend(names)
-            continue  # "Fraværende: …" is a field, not decision text
-        sentence_names = blocks.absence_sentence(line)
-        if sentence_names:
-            absent.extend(sentence_names)
-        kept.append(line)
-    text = _paragraphs(kept)
+    facts = votes.read_decision(lines)
     date = parse_date(open_decision.date_text) if open_decision.date_text else meeting_date
-    without_absence = "\n".join(
-        line for line in kept if not blocks.absence_sentence(line)
-    )
     return ParsedDecision(
         body=" ".join(open_decision.body.split()) or committee,
         date=date,
-        text=text,
-        outcome=classify_outcome(without_absence),
-        absent=list(dict.fromkeys(absent)),
+        text=_paragraphs(facts.lines),
+        outcome=classify_outcome(facts.outcome_text),
+        absent=facts.absent,
+        votes=facts.votes,
+        remarks=facts.remarks,
+        vote_rounds=facts.vote_rounds,
+        substitutes=facts.substitutes,
     )
 
 
@@ -876,6 +866,7 @@ def read(text: str, context: Context) -> tuple[ParsedMeeting, list[str]]:
         header=header.other,
         items=items,
     )
+    votes.apply_attendance(meeting)
     warnings.extend(misread_signs(meeting, outline))
     return meeting, warnings
 
