@@ -89,7 +89,7 @@ def _labels(side_words: str) -> str:
 
 
 _LABEL = re.compile(
-    r"(?:^|(?<=[.;,:!?)])\s+)(?:"
+    r"(?:^|(?<=[.;,:!?])\s+)(?:"
     rf"(?P<for>{_labels('for|ja')})|(?P<against>{_labels('imod|nej')})"
     r"|(?P<abstained>undl(?:od|ader)\s+at\s+stemme\s*:?|undlod\s*:|hverken\s+for\s+eller\s+imod(?:\s+stemte)?\s*:?"
     r"|blanke?(?:\s+stemmer)?\s*:|stemte\s+blankt\s*:?|afstod\s+fra\s+at\s+stemme\s*:?))",
@@ -145,12 +145,11 @@ _SUBJECT_VOTE = re.compile(
 # "Herefter stemte V imod": the subject after the verb.
 _INVERTED_VOTE = re.compile(rf"^[A-ZÆØÅ]\w*,?\s+(?:stemte|stemmer)\s+(?P<who>{NAMES})\s+{_SIDE_WORD}(?!\w)")
 _GROUP = re.compile(
-    rf"^(?:(?:Et|Det)\s+(?P<kind>flertal|mindretal)|(?P<kind2>Flertallet|Mindretallet)"
-    rf"|(?P<count>{_COUNT})\s+(?:medlem(?:mer)?|byrådsmedlemmer|udvalgsmedlemmer|partier))"
-    rf"(?:\s+(?:på|af)\s+(?P<size>{_COUNT})(?:\s+(?:medlemmer|stemmer))?)?"
+    rf"^(?:(?i:et|det)\s+(?P<kind>(?i:flertal|mindretal))|(?P<kind2>(?i:flertallet|mindretallet))"
+    rf"|(?P<count>(?i:{_COUNT}))\s+(?i:medlem(?:mer)?|byrådsmedlemmer|udvalgsmedlemmer|partier))"
+    rf"(?:\s+(?:på|af)\s+(?P<size>(?i:{_COUNT}))(?:\s+(?:medlemmer|stemmer))?)?"
     rf"(?:\s+bestående\s+af\s+(?P<listed>{NAMES})|\s*\((?P<who>[^()]*(?:\([^()]*\)[^()]*)*)\))?"
-    rf",?\s+(?P<verb>\S.*)$",
-    re.IGNORECASE,
+    rf",?\s+(?P<verb>\S.*)$"
 )
 _VOTING_VERB = re.compile(
     r"^(?:\w+\s+){0,2}(?:stem\w*|anbefal\w*|godkend\w*|tiltr\w*|støtte\w*|vedt\w*|undl\w*|imod|afvis\w*|forkast\w*"
@@ -232,8 +231,8 @@ def _sentence_votes(sentence: str) -> tuple[list[_Vote], str]:
         return found, left
     tally = _TALLY.search(body)
     if tally:  # "Godkendt med 20 stemmer mod 6": the sentence says the outcome too
-        return [_Vote(name, {"count": _count(tally[name]), "who": []}, about, majority=True)
-                for name in SIDES if tally[name]], sentence
+        found = [_Vote(name, {"count": _count(tally[name]), "who": []}, about) for name in SIDES if tally[name]]
+        return found, sentence
     return [], sentence
 
 
@@ -260,7 +259,7 @@ def _rounds(votes: list[_Vote]) -> list[dict]:
 
 # --- Remarks -------------------------------------------------------------------------------
 _REMARK = re.compile(
-    r"\bt(?:og|ager|age)\s+(?:\w+\s+){0,3}forbehold\b|\bforbehold\s+(?:fra|af)\b|^forbehold\b"
+    r"\bt(?:og|ager|age)\s+(?:\w+\s+){0,3}forbehold\b|(?P<given>(?:med\s+)?forbehold\s+(?:fra|af)\b)|^forbehold\b"
     r"|\b(?:ført|tilført|optaget|indført)\s+(?:\w+\s+){0,2}protokol(?:len)?\b|\bprotokol(?:len)?\s+tilført\b"
     r"|\bprotokol(?:bemærkning|tilførsel|tilføjelse|lat)|\bmindretalsudtalelse|\bsærudtalelse|\bmindretalsbemærkning"
     r"|\b(?:begær|ønske)\w*\s+sagen\s+(?:indbragt|forelagt|sendt)\s+(?:for|til)\b",
@@ -281,6 +280,8 @@ def _remark_start(sentence: str) -> int | None:
     match = _REMARK.search(sentence)
     if not match:
         return None
+    if match["given"]:  # "Godkendt med forbehold fra Ø": the decision, then the reservation
+        return match.start()
     clause = max(sentence.rfind(",", 0, match.start()), sentence.rfind(" idet ", 0, match.start()))
     return clause + 1 if clause >= 0 else 0
 
@@ -291,40 +292,43 @@ _RANGE_WORD = r"\s*(?:-|–|—|til\s+og\s+med|t\.o\.m\.|til)\s*"
 _NUMBERS = rf"{_NUMBER}(?:{_RANGE_WORD}{_NUMBER})?(?:(?:\s*,\s*|\s+og\s+){_NUMBER}(?:{_RANGE_WORD}{_NUMBER})?)*"
 _REF = (
     r"(?:behandlingen\s+af\s+)?(?:dagsordenens\s+)?"
-    rf"(?:dagsordens)?(?:punkt(?:erne)?|pkt\.?|sag(?:erne)?|sag\s+nr\.?)\s*(?:nr\.?\s*)?(?P<nums>{_NUMBERS})(?!\d)"
+    rf"(?i:dagsordens)?(?i:punkt(?:erne)?|pkt\.?|sag(?:erne)?|sag\s+nr\.?)\s*(?:nr\.?\s*)?(?P<nums>{_NUMBERS})(?!\d)"
 )
 _THIS = (
     r"(?:(?:\w+s\s+)?behandling(?:en)?(?:\s+af\s+(?:punktet|sagen|dette\s+punkt|denne\s+sag))?"
     r"|punktets\s+behandling|sagens\s+behandling|punktet|sagen|beslutningen|mødet)"
 )
 _WHO = rf"(?<!\w)(?P<names>{NAMES})"
+# Most specific first: a later pattern does not read what an earlier one has read. Names are
+# capitalised; the words around them are matched in any case only where a sentence may begin.
 _ATTENDANCE = [
-    # who did not take part: in this item, the items named, or the whole meeting
-    ("absent", rf"{_WHO}\s+(?:deltog|deltager)\s+ikke(?:\s+(?:i|under|ved)\s+(?:mødet\s+(?:under|ved)\s+)?"
-               rf"(?:{_REF}|{_THIS}))?"),
-    ("absent", rf"{_WHO}\s+var\s+(?:forhindret\s+i\s+at\s+deltage|fraværende|ikke\s+til\s+stede)"
-               rf"(?:\s+(?:i|under|ved)\s+(?:{_REF}|{_THIS}))?"),
-    ("absent", rf"{_WHO}\s+(?:var|blev\s+(?:erklæret|fundet)|erklærede\s+sig)\s+inhabil"
-               rf"(?:\s+(?:i|under|ved)\s+(?:{_REF}|{_THIS}))?"),
-    ("absent", rf"^Afbud\s+fra\s+(?P<names>{NAMES})"),
     # someone leaving: absent from then on
+    ("left", rf"{_WHO}\s+deltog\s+ikke\s+i\s+mødet\s+(?P<when>fra)\s+(?:og\s+med\s+)?{_REF}"),
+    ("left", rf"{_WHO}\s+deltog\s+(?:i\s+mødet\s+)?(?P<when>til\s+og\s+med|indtil|til)\s+{_REF}"),
     ("left", rf"{_WHO}\s+forlod\s+mødet(?:\s+kl\.?\s*[\d.:]+)?(?:\s+(?P<when>under|efter|før|inden)\s+"
              rf"(?:{_REF}|{_THIS}))?"),
-    ("left", rf"^(?P<when>Under|Efter|Før|Inden)\s+{_REF},?\s+forlod\s+(?P<names>{NAMES})\s+mødet"),
-    ("left", rf"{_WHO}\s+deltog\s+(?:i\s+mødet\s+)?(?P<when>til\s+og\s+med|indtil|til)\s+{_REF}"),
-    ("left", rf"{_WHO}\s+deltog\s+ikke\s+i\s+mødet\s+(?P<when>fra)\s+(?:og\s+med\s+)?{_REF}"),
+    ("left", rf"^(?P<when>(?i:under|efter|før|inden))\s+{_REF},?\s+forlod\s+(?P<names>{NAMES})\s+mødet"),
     # someone arriving: absent until then
+    ("arrived", rf"{_WHO}\s+deltog\s+(?:i\s+mødet\s+)?(?P<when>fra)\s+(?:og\s+med\s+)?{_REF}"),
     ("arrived", rf"{_WHO}\s+(?:ankom|kom|mødte)(?:\s+(?:op|frem|til\s+mødet))?(?:\s+kl\.?\s*[\d.:]+)?"
                 rf"\s+(?P<when>under|efter|før|inden)\s+{_REF}"),
-    ("arrived", rf"{_WHO}\s+deltog\s+(?:i\s+mødet\s+)?(?P<when>fra)\s+(?:og\s+med\s+)?{_REF}"),
-    ("arrived", rf"^(?P<when>Under|Efter|Før|Inden|Fra)\s+{_REF},?\s+(?:ankom|kom|mødte|deltog)\s+(?P<names>{NAMES})"),
+    ("arrived", rf"^(?P<when>(?i:under|efter|før|inden|fra))\s+{_REF},?\s+(?:ankom|kom|mødte|deltog)\s+"
+                rf"(?P<names>{NAMES})"),
+    # who did not take part: in this item, the items named, or the whole meeting
+    ("absent", rf"{_WHO}\s+(?:var|blev\s+(?:erklæret|fundet)|erklærede\s+sig)\s+inhabil"
+               rf"(?:\s+(?:i|under|ved)\s+(?:{_REF}|{_THIS}))?"),
+    ("absent", rf"{_WHO}\s+(?:(?:deltog|deltager)\s+ikke|ikke\s+(?:deltog|deltager))"
+               rf"(?:\s+(?:i|under|ved)\s+(?:mødet\s+(?:under|ved)\s+)?(?:{_REF}|{_THIS}))?"),
+    ("absent", rf"{_WHO}\s+var\s+(?:forhindret\s+i\s+at\s+deltage|fraværende|ikke\s+til\s+stede)"
+               rf"(?:\s+(?:i|under|ved)\s+(?:{_REF}|{_THIS}))?"),
+    ("absent", rf"^(?i:afbud\s+fra)\s+(?P<names>{NAMES})"),
     # who met instead
-    ("substitute", rf"^I\s*stedet\s+(?:for\s+{NAMES}\s+)?mødte\s+(?P<names>{NAMES})"),
+    ("substitute", rf"^(?i:i\s*stedet)\s+(?:for\s+(?P<instead>{NAMES})\s+)?mødte\s+(?P<names>{NAMES})"),
     ("substitute", rf"{_WHO}\s+(?:mødte|deltog)\s+(?:som\s+(?:stedfortræder|suppleant)\s+)?(?:i\s+stedet\s+)?"
-                   rf"for\s+{NAMES}"),
-    ("substitute", rf"^(?:Stedfortræder|Suppleant)(?:e|er)?\s*:\s*(?P<names>{NAMES})"),
+                   rf"for\s+(?P<instead>{NAMES})"),
+    ("substitute", rf"^(?i:stedfortræder|suppleant)(?:e|er)?\s*:\s*(?P<names>{NAMES})"),
 ]
-_ATTENDANCE_PATTERNS = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ATTENDANCE]
+_ATTENDANCE_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _ATTENDANCE]
 # Words one of the patterns needs: most sentences have none and are passed over at once.
 _ATTENDANCE_HINT = re.compile(
     r"deltog|deltage|fraværende|stede|inhabil|afbud|forlod|ankom|\bkom\b|mødte|stedfortræder|suppleant",
@@ -359,6 +363,7 @@ class Statement:
     names: list[str]
     scope: Scope | None  # None: the whole meeting
     span: tuple[int, int] = (0, 0)
+    instead_of: list[str] = field(default_factory=list)  # a substitute's absent member, when named
 
 
 def _major(number: str | None) -> int | None:
@@ -368,7 +373,7 @@ def _major(number: str | None) -> int | None:
 
 def _numbers(text: str) -> Scope:
     scope = Scope()
-    for part in re.split(r"\s*,\s*|\s+og\s+", text):
+    for part in re.split(r"\s*,\s*|(?<!til)\s+og\s+(?!med\b)", text):
         bounds = re.split(_RANGE_WORD, part, maxsplit=1)
         if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
             scope.ranges.append((int(bounds[0]), int(bounds[1])))
@@ -409,7 +414,8 @@ def attendance(sentence: str) -> list[Statement]:
                 scope = None  # "X deltog ikke i mødet"
             else:
                 scope = Scope(this=True, onwards=kind == "left")
-            found.append(Statement(kind, names, scope, match.span()))
+            instead = split_who(groups["instead"]) if groups.get("instead") else []
+            found.append(Statement(kind, names, scope, match.span(), instead))
     return found
 
 
@@ -486,6 +492,7 @@ def _absence_fields(lines: list[str]) -> tuple[list[str], list[str]]:
 
 
 def read_decision(lines: list[str]) -> DecisionFacts:
+    """What one decision's lines record besides its wording (see the module's docstring)."""
     kept, absent = _absence_fields(lines)
     text = "\n".join(kept)
     if not (_VOTE_HINT.search(text) or _ATTENDANCE_HINT.search(text) or _REMARK_HINT.search(text)
@@ -497,6 +504,10 @@ def read_decision(lines: list[str]) -> DecisionFacts:
     outcome_lines = []
     previous = ""
     for line in _logical_lines(kept):
+        if _REMARK_LABEL.match(line):  # "Protokolbemærkning fra Ø: …", the whole paragraph
+            facts.remarks.append(line)
+            previous = line
+            continue
         labels = list(_LABEL.finditer(line))
         prose = [line[: labels[0].start()]] if labels else [line]
         about = None
@@ -529,6 +540,7 @@ def read_decision(lines: list[str]) -> DecisionFacts:
         if statement.scope is None or statement.scope.this:  # items named by number: apply_attendance
             if statement.kind == "substitute":
                 facts.substitutes += statement.names
+                absent += statement.instead_of
             elif statement.kind in ("absent", "left"):
                 absent += statement.names
     facts.absent = list(dict.fromkeys(absent))
