@@ -115,7 +115,7 @@ def test_item_page_shows_decisions_of_several_bodies_with_absences(client):
     page = client.get(item("Brønderslev", "2021-03-24", "3").get_absolute_url()).text
     for body in ("Beskæftigelsesudvalget", "Økonomiudvalget", "Byrådet"):
         assert f"Beslutning: {body}" in page
-    assert "Fraværende: Hans Kirk (V)" in page
+    assert "<dt>Fraværende</dt><dd>Hans Kirk (V)</dd>" in page
 
 
 def test_same_case_number_elsewhere(client):
