@@ -849,9 +849,7 @@ def read(text: str, context: Context) -> tuple[ParsedMeeting, list[str]]:
         header.other["Tekst"] = "\n".join(header.text)
     if outline.trailer is not None:
         _read_trailer(lines[outline.trailer:], header)
-    absent = list(dict.fromkeys(header.absent)) if header.absent_given else list(dict.fromkeys(
-        name for d in decisions if _fold(d.body) == _fold(committee) for name in d.absent
-    ))
+    absent = list(dict.fromkeys(header.absent)) if header.absent_given else _absent_from_meeting(items, committee)
     meeting = ParsedMeeting(
         municipality=municipality,
         committee=committee,
@@ -869,6 +867,18 @@ def read(text: str, context: Context) -> tuple[ParsedMeeting, list[str]]:
     votes.apply_attendance(meeting)
     warnings.extend(misread_signs(meeting, outline))
     return meeting, warnings
+
+
+def _absent_from_meeting(items: list[ParsedItem], committee: str) -> list[str]:
+    """Without an absence line in the header: those absent from at least half of the committee's
+    decisions at this meeting. Absences in closed items are not counted: they may name the person
+    a closed case is about."""
+    own = [d for item in items if not item.closed for d in item.decisions if _fold(d.body) == _fold(committee)]
+    counts: dict[str, int] = {}
+    for decision in own:
+        for name in dict.fromkeys(decision.absent):
+            counts[name] = counts.get(name, 0) + 1
+    return [name for name, count in counts.items() if count * 2 >= len(own)]
 
 
 def _read_trailer(lines: list[str], header: Header) -> None:
