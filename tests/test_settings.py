@@ -183,3 +183,30 @@ def test_production_settings_pass_deploy_checks():
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_property_tests_are_derandomised_unless_soaking():
+    """make test and CI draw the same examples every run; make soak (HYPOTHESIS_PROFILE=soak) draws new ones."""
+    from hypothesis import settings as hypothesis_settings
+
+    assert os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci"
+    assert hypothesis_settings.default.derandomize is True and hypothesis_settings.default.database is None
+    assert hypothesis_settings.get_profile("soak").derandomize is False
+
+
+def test_two_runs_of_a_property_test_draw_the_same_examples():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    def examples() -> list[str]:
+        drawn = []
+
+        @given(st.text(max_size=30))
+        def property_test(text):
+            drawn.append(text)
+
+        property_test()
+        return drawn
+
+    first = examples()
+    assert len(first) > 10 and examples() == first
