@@ -80,8 +80,8 @@ def item_words(item: AgendaItem) -> set[str]:
 
 
 def heading_of(item: AgendaItem, line: str) -> bool:
-    """The line names the item: its number first ("4.", "Punkt 4"), then its title."""
-    numbered = re.match(rf"\s*(?:punkt\s+)?{re.escape(item.number)}\b", line, re.IGNORECASE)
+    """The line names the item: its number first ("4.", "Punkt 4", "Nr.4", "## 4"), then its title."""
+    numbered = re.match(rf"\W*(?:[^\W\d]{{1,6}}\.?\s*)?{re.escape(item.number)}\b", line)
     return bool(numbered) and item.title.casefold()[:30] in line.casefold()
 
 

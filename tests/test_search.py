@@ -457,7 +457,7 @@ def test_facets_of_a_sample_are_counted_over_the_sample_of_the_matches(client, s
     assert data["count_is_estimate"] is True
     matches = AgendaItem.objects.search("fleksjob").filter(closed=False)
     expected = Counter(matches.values_list("municipality__name", flat=True))
-    assert len(expected) < 6  # a subset of the corpus's six municipalities
+    assert set(expected) < set(AgendaItem.objects.values_list("municipality__name", flat=True))  # not all
     assert {v["value"]: v["count"] for v in data["facets"]["municipality"]} == expected
 
 
