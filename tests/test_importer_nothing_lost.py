@@ -1,4 +1,5 @@
-"""Nothing is lost: every word of every document, outside headings and labels, is stored somewhere."""
+"""Nothing is lost: every word of every document, outside headings and labels, is stored somewhere;
+and nothing of a closed item is stored in an open one."""
 
 import re
 from pathlib import Path
@@ -11,7 +12,7 @@ from minutes.importer.dates import find_dates
 from minutes.importer.decode import reading_lines
 from minutes.importer.pages import absorb
 from minutes.importer.reader import HEADER_LABELS, KIND_WORDS, TOC_LABELS, _label
-from minutes.models import Meeting, SourceDocument
+from minutes.models import AgendaItem, Meeting, SourceDocument
 
 DATA = Path(__file__).parent / "data" / "importer"
 CASES = sorted(p.name for p in DATA.iterdir() if (p / "in.txt").exists())
@@ -69,3 +70,50 @@ def test_every_content_word_is_stored(name):
         for word in WORD.findall(line) if word.casefold() not in words
     ]
     assert missing == []
+
+
+def item_words(item: AgendaItem) -> set[str]:
+    parts = [item.title, item.case_number, *item.metadata.values()]
+    parts += [part for section in item.sections for part in (section["heading"], section["text"])]
+    parts += [part for decision in item.decisions.all() for part in (decision.body, decision.text, *decision.absent)]
+    return {w.casefold() for part in parts for w in WORD.findall(part)}
+
+
+def heading_of(item: AgendaItem, line: str) -> bool:
+    """The line names the item: its number first ("4.", "Punkt 4", "Nr.4", "## 4"), then its title."""
+    numbered = re.match(rf"\W*(?:[^\W\d]{{1,6}}\.?\s*)?{re.escape(item.number)}\b", line)
+    return bool(numbered) and item.title.casefold()[:30] in line.casefold()
+
+
+def source_regions(lines: list[str], items: list[AgendaItem]) -> dict[int, tuple[int, int]]:
+    """Each item's lines in the source: from its heading to the next item's heading. Found from the
+    end, so that a table of contents before the items is left in the header."""
+    regions, end = {}, len(lines)
+    for item in reversed(items):
+        start = next((i for i in range(end - 1, -1, -1) if heading_of(item, lines[i])), None)
+        assert start is not None, f"no heading for item {item.number} {item.title!r}"
+        regions[item.pk] = (start, end)
+        end = start
+    return regions
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_no_closed_item_text_is_stored_in_an_open_item(name):
+    """Words printed only in closed items (their headings, in the table of contents too, and their
+    text up to the next item) are in no open item's title, sections, case line or decisions."""
+    path = DATA / name / "in.txt"
+    call_command("import_referater", str(path), verbosity=0, stdout=open("/dev/null", "w"))
+    source = SourceDocument.objects.get(file_name=str(path))
+    items = list(source.meeting.items.order_by("order"))
+    closed = [item for item in items if item.closed]
+    lines = reading_lines(source.text)
+    regions = source_regions(lines, [item for item in items if item.number])
+    in_closed = {i for item in closed for i in range(*regions[item.pk])}
+    in_closed |= {i for i, line in enumerate(lines) for item in closed if heading_of(item, line)}
+    closed_words = {w.casefold() for i in in_closed for w in WORD.findall(lines[i])}
+    open_words = {w.casefold() for i, line in enumerate(lines) if i not in in_closed for w in WORD.findall(line)}
+    only_closed = closed_words - open_words
+    leaked = {(item.number, word) for item in items if not item.closed for word in item_words(item) & only_closed}
+    assert leaked == set()
+    if closed:
+        assert only_closed  # the check has words to look for

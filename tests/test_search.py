@@ -440,10 +440,25 @@ def test_above_the_exact_limit_counts_and_facets_are_estimates(client, settings)
     dates = sorted((r["date"] for r in data["results"]), reverse=True)
     newest = sorted((str(i.date) for i in AgendaItem.objects.search("beskæftigelse")), reverse=True)[:5]
     assert dates == newest and exact > 5
-    matched = {i.municipality.name for i in AgendaItem.objects.search("beskæftigelse").select_related("municipality")}
-    assert {v["value"] for v in data["facets"]["municipality"]} <= matched
     page = client.get("/soeg/", {"q": "beskæftigelse"}).text
     assert "ca. " in page
+
+
+def test_facets_of_a_sample_are_counted_over_the_sample_of_the_matches(client, settings, monkeypatch):
+    """With every bucket in the sample (scaled by 1), the estimated facets are the matches' own counts."""
+    from collections import Counter
+
+    from search import scale
+
+    settings.SEARCH_EXACT_LIMIT = 3
+    settings.SEARCH_SAMPLE_MATCHES = 10**9
+    monkeypatch.setattr(scale, "SAMPLE_TIERS", (scale.BUCKETS,))
+    data = client.get("/api/search", {"q": "fleksjob"}).json()
+    assert data["count_is_estimate"] is True
+    matches = AgendaItem.objects.search("fleksjob").filter(closed=False)
+    expected = Counter(matches.values_list("municipality__name", flat=True))
+    assert set(expected) < set(AgendaItem.objects.values_list("municipality__name", flat=True))  # not all
+    assert {v["value"]: v["count"] for v in data["facets"]["municipality"]} == expected
 
 
 def test_below_the_exact_limit_everything_is_exact(client):
