@@ -94,12 +94,16 @@ _GROUP_WORDS = re.compile(
 )
 
 
+_ITEM_STATUS = re.compile(r"^[(\[]?(?:åben|åbent|lukket|fortrolig[te]?|closed)(?:\s+(?:punkt|sag|item))?[)\]]?[.:]?$",
+                          re.IGNORECASE)
+
+
 def group_heading(line: str) -> tuple[str, bool | None] | None:
     """("A. Sager til afgørelse i byrådet", None), ("Lukkede punkter", True),
     ("Åbne dagsordenspunkter", False): a heading over a group of items, and the status it gives them."""
     text = line.strip()
-    if not text or len(text) > 80:
-        return None
+    if not text or len(text) > 80 or _ITEM_STATUS.match(text):
+        return None  # "Åbent", "Lukket punkt": one item's status, not a group's
     if _GROUP_LETTERED.match(text) or _GROUP_WORDS.match(text):
         body = text[3:] if _GROUP_LETTERED.match(text) else text
         if re.search(rf"(?:{_CLOSED_WORDS})", body, re.IGNORECASE):

@@ -162,6 +162,11 @@ def _confirmed(lines: list[str], i: int, heading: blocks.Heading, candidate_line
     return False
 
 
+def _reads_as_prose(title: str) -> bool:
+    """A numbered line that goes on as sentences is a list entry, not an item title."""
+    return len(title) > 150 or bool(re.search(r"[a-zæøå]{4,}[.!?]\s+[A-ZÆØÅ]", title))
+
+
 def _number_key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
@@ -237,7 +242,7 @@ def find_headings(lines: list[str]) -> Outline:
             continue
         toc_entry = toc.get(_entry_key(h))
         strong = h.prefixed or h.item_type or h.status is not None or toc_entry is not None
-        if h.indented and not strong:
+        if not strong and (h.indented or _reads_as_prose(h.title)):
             continue
         if strong or confirmed[i]:
             if toc_entry is not None:
