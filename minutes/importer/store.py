@@ -16,7 +16,7 @@ from minutes.importer.organisations import OrganisationMatcher
 from minutes.importer.parsed import ParsedDocument
 from minutes.importer.reader import Context
 from minutes.models import ImportRun, Meeting, SourceDocument
-from search.vocabulary import count_words
+from search.vocabulary import count_words, stored_vocabulary
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -43,6 +43,7 @@ class StoreResult:
     decisions: int = 0
     organisations: int = 0
     warnings: list[str] = field(default_factory=list)
+    replaced_vocabulary: dict = field(default_factory=dict)  # the words of the open items a new version replaced
 
 
 class Registry:
@@ -75,7 +76,8 @@ def store(
     registry: Registry | None = None,
 ) -> StoreResult:
     """Store one document. With count_vocabulary=False the caller adds document.vocabulary to the
-    word table itself (the importer does it once per batch, for the documents that were stored).
+    word table itself and takes the result's replaced_vocabulary out of it (the importer does it
+    once per batch, for the documents that were stored).
     An importer passes one Registry for the whole run; without one it is read here."""
     parsed = document.meeting
     assert parsed is not None, "only successfully read documents are stored"
@@ -119,6 +121,7 @@ def store(
     if meeting is None:
         meeting = Meeting.objects.create(committee_id=committee, date=parsed.date, **fields)
     else:
+        result.replaced_vocabulary = stored_vocabulary(meeting.items.all())
         meeting.items.all().delete()
         for name, value in fields.items():
             setattr(meeting, name, value)
@@ -198,7 +201,7 @@ def _store_items(document, meeting, municipality, committee, registry, count_voc
     if document.vocabulary is None:
         document.vocabulary = open_vocabulary(parsed)
     if count_vocabulary:
-        count_words(document.vocabulary)
+        count_words(document.vocabulary, removed=result.replaced_vocabulary)
     return result
 
 
