@@ -275,18 +275,25 @@ def _copy_items(
 def _record_candidates(parsed) -> None:
     """Count each candidate name once per document, in one statement.
 
+    A name seen in an open item is marked so, and its example is then a sentence of an open item:
+    a name and sentence known only from closed items are shown only to those who may see them.
     Names are written in a fixed order, so two imports storing at the same time lock the same
     rows in the same order and never wait for each other in a circle."""
-    rows = [[c.organisation[:200], c.sentence] for item in parsed.items for c in item.candidates]
+    rows = [[c.organisation[:200], c.sentence, not item.closed] for item in parsed.items for c in item.candidates]
     if not rows:
         return
-    with connection.cursor() as cursor:  # DISTINCT ON: once per name, with its first sentence
+    with connection.cursor() as cursor:  # DISTINCT ON: once per name, with its first sentence, an open one first
         cursor.execute(
             """
-            INSERT INTO committees_organisationcandidate (name, example, occurrences, status, first_seen)
-            SELECT DISTINCT ON (lower(r->>0)) r->>0, r->>1, 1, %s, now()
-            FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(r, n) ORDER BY lower(r->>0), n
-            ON CONFLICT ((lower(name))) DO UPDATE SET occurrences = committees_organisationcandidate.occurrences + 1
+            INSERT INTO committees_organisationcandidate (name, example, in_open_item, occurrences, status, first_seen)
+            SELECT DISTINCT ON (lower(r->>0)) r->>0, r->>1, (r->>2)::boolean, 1, %s, now()
+            FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(r, n)
+            ORDER BY lower(r->>0), (r->>2)::boolean DESC, n
+            ON CONFLICT ((lower(name))) DO UPDATE SET
+                occurrences = committees_organisationcandidate.occurrences + 1,
+                example = CASE WHEN committees_organisationcandidate.in_open_item OR NOT EXCLUDED.in_open_item
+                               THEN committees_organisationcandidate.example ELSE EXCLUDED.example END,
+                in_open_item = committees_organisationcandidate.in_open_item OR EXCLUDED.in_open_item
             """,
             [OrganisationCandidate.Status.NEW, json.dumps(rows, ensure_ascii=False)],
         )
