@@ -193,9 +193,29 @@ Fraværende: Manxome Tulgey (C)
 }
 
 
+# An open item in another municipality on the subject of the closed item 3: "Lignende punkter".
+SIMILAR_ELSEWHERE = {"fredericia-2024-03-20.txt": """Social- og Beskæftigelsesudvalget – Referat – 20. marts 2024
+
+1. Personalesag og nytteindsats med Code of Care (B)
+
+Sagsnr.: 24-000601
+
+Åbent
+
+Sagens indhold
+
+Fredericia Kommune har aftalt med Code of Care, at nytteindsatsen udvides.
+
+Beslutning
+
+Godkendt.
+"""}
+
+
 def import_marked_corpus(directory) -> None:
     """The marked referater, imported; the Socialudvalget's item 2 is still open (a test closes it)."""
     import_referater(directory, MARKED_REFERATER, municipality="Slagelse")
+    import_referater(directory, SIMILAR_ELSEWHERE)
 
 
 class _FormFields(HTMLParser):
