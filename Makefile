@@ -10,6 +10,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Settings default to production; these targets are development and say so.
+DEV := DJANGO_DEBUG=1
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help install run serve test lint fixtures test-browser screenshots browser-deps soak bench bench-large bench-deps
 
@@ -18,6 +21,7 @@ help:
 	@echo "make test   run the whole test suite"
 	@echo "make lint   check the code with ruff"
 	@echo "make serve  production server (gunicorn); needs DJANGO_SECRET_KEY etc."
+	@echo "make test-browser  the browser journeys in Chromium (installs Debian's chromium as root)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12 or newer found. Install one, or run make PYTHON=/path/to/python3.12" >&2; exit 1; fi
@@ -30,20 +34,20 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 fixtures: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata municipalities organisations
-	$(BIN)/python manage.py import_referater fixtures/referater
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py import_referater fixtures/referater
 
 run: fixtures
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 serve: install
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput
 	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(BIN)/gunicorn minutes.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile -
 
+# Hypothesis runs derandomised here (the "ci" profile, tests/conftest.py); make soak runs it at random.
 test: install
-	$(BIN)/python -m pytest
+	$(DEV) $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
@@ -55,26 +59,33 @@ $(BROWSER_STAMP): $(STAMP) tests/browser/package.json
 	cd tests/browser && npm install --no-audit --no-fund --silent
 	touch $(BROWSER_STAMP)
 
+# A missing browser fails the target (and CI): the journeys are never skipped.
 browser-deps: $(BROWSER_STAMP)
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ]; then \
+	@if [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "No Chromium at $(CHROMIUM): the browser tests cannot run." >&2; \
+		echo "Install Debian's chromium (as root: apt-get install chromium; make test-browser does it when run as root)," >&2; \
+		echo "or point CHROMIUM=/path/to/chromium at one." >&2; exit 1; fi
 
 test-browser: browser-deps
-	$(BIN)/python -m pytest -c tests/browser/pytest.ini tests/browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -c tests/browser/pytest.ini tests/browser
 
 screenshots: browser-deps
-	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -c tests/browser/pytest.ini tests/browser -k screenshots
+	CHROMIUM=$(CHROMIUM) SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -c tests/browser/pytest.ini tests/browser -k screenshots
 
 # Reliability at larger sizes (minutes): figures to bench/results/soak.json
+# and the property tests (hypothesis) with random examples, the "soak" profile.
 soak: install
-	$(BIN)/python -m bench.soak
+	$(DEV) $(BIN)/python -m bench.soak
+	$(DEV) HYPOTHESIS_PROFILE=soak $(BIN)/python -m pytest -m hypothesis -q
 
 # Benchmarks (bench/run.py): figures to bench/results/*.json and a table on stdout
 bench-deps: install
 	$(BIN)/python -m pip install --quiet "tantivy>=0.22"
 
 bench: bench-deps
-	$(BIN)/python -m bench.run --import-meetings 2000 --search-rows 200000
+	$(DEV) $(BIN)/python -m bench.run --import-meetings 2000 --search-rows 200000
 
 bench-large: bench-deps
-	$(BIN)/python -m bench.run --skip-import --search-rows 1000000 --larger-rows 2000000
+	$(DEV) $(BIN)/python -m bench.run --skip-import --search-rows 1000000 --larger-rows 2000000

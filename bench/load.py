@@ -60,10 +60,6 @@ def load_rows(rows: int, seed: int = 1, workers: int | None = None) -> int:
     from search.danish import warm_up
     from search.vocabulary import count_words, merge
 
-    if not Organisation.objects.exists():
-        from django.core.management import call_command
-
-        call_command("loaddata", "organisations", verbosity=0)
     organisation_names = {o.name: o.all_names() for o in Organisation.objects.all()}
     organisation_ids = dict(Organisation.objects.values_list("name", "id"))
     municipalities = {m.code: m for m in Municipality.objects.all()}

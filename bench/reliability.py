@@ -37,7 +37,7 @@ class PrivateSite:
     def __init__(self, server: str = "runserver"):
         self.kind = server  # "runserver", or "gunicorn" for load at production settings
         self.data_dir = Path(tempfile.mkdtemp(prefix="rs-rel-"))
-        self.env = {**os.environ, "MINUTES_DATA_DIR": str(self.data_dir), "DJANGO_DEBUG": "1", "API_RATE_LIMIT": ""}
+        self.env = {**os.environ, "MINUTES_DATA_DIR": str(self.data_dir), "DJANGO_DEBUG": "1"}
         self.env.pop("DATABASE_URL", None)
         self.server = None
         self.url = ""
@@ -48,11 +48,11 @@ class PrivateSite:
 
     def __enter__(self):
         self.manage("migrate", "--noinput")
-        self.manage("loaddata", "organisations")
         port = free_port()
         if self.kind == "gunicorn":  # production settings: no DEBUG query log
             self.env.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "soak-only-" + "x" * 50,
-                             "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0"})
+                             "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0",
+                             "SEARCH_RATE_LIMIT": "", "EXPORT_RATE_LIMIT": ""})
             command = [str(Path(sys.executable).parent / "gunicorn"), "minutes.wsgi", "--bind", f"127.0.0.1:{port}",
                        "--workers", "4", "--threads", "4", "--timeout", "60"]
         else:

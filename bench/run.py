@@ -38,7 +38,8 @@ DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "bench" / ".data"))
 RESULTS = ROOT / "bench" / "results"
 # The importer and the search server run with production settings (no DEBUG query log), on loopback only.
 PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-              "DJANGO_SECURE_SSL_REDIRECT": "0", "API_RATE_LIMIT": ""}
+              "DJANGO_SECURE_SSL_REDIRECT": "0",
+              "SEARCH_RATE_LIMIT": "", "EXPORT_RATE_LIMIT": ""}
 BASE_QUERIES = [
     # rare
     "Zendoo", "hjørnestenen", "Powerjobsøgerne", "Sundinvest", "ressourceforløb",
@@ -86,7 +87,7 @@ def drop_database(name: str) -> None:
 
 
 def manage(url, *args, **kwargs):
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "API_RATE_LIMIT": ""}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
     return subprocess.run([sys.executable, "manage.py", *map(str, args)], cwd=ROOT, env=env, check=True,
                           capture_output=True, text=True, **kwargs)
 
@@ -112,7 +113,6 @@ def bench_import(meetings: int) -> dict:
     drop_database(name)
     url, _ = database(name)
     manage(url, "migrate", "--noinput")
-    manage(url, "loaddata", "organisations")
     corpus = Path(tempfile.mkdtemp(prefix="rs-bench-"))
     items = write_files(corpus, meetings, seed=1)
     env = {**os.environ, "DATABASE_URL": url, **PRODUCTION}  # as an admin runs it: no DEBUG query log

@@ -179,3 +179,23 @@ class OrganisationCandidate(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RegistryEntry(models.Model):
+    """One organisation of the shipped registry (fixtures/organisations.json) and what the file last
+    said about it, so `migrate` can tell an admin's edit from an older shipped version
+    (committees/registry.py)."""
+
+    key = models.PositiveIntegerField(primary_key=True)  # the entry's pk in the fixture, never reused
+    # Null once an admin deleted the organisation: it is not created again.
+    organisation = models.OneToOneField(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="registry_entry"
+    )
+    shipped = models.JSONField()  # the entry's fields as the fixture last shipped them
+
+    class Meta:
+        verbose_name = _("post i organisationsregistret")
+        verbose_name_plural = _("poster i organisationsregistret")
+
+    def __str__(self):
+        return self.shipped.get("name", str(self.key))

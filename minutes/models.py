@@ -281,14 +281,44 @@ class Decision(models.Model):
     text = models.TextField(_("beslutning"), blank=True)
     outcome = models.CharField(_("udfald"), max_length=12, choices=Outcome.choices, default=Outcome.OTHER)
     absent = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name=_("fraværende"))
+    # Read from the text by minutes.importer.votes, which keeps the text whole. Writers that name
+    # only the older columns (COPY) get the database defaults.
+    votes = models.JSONField(
+        _("afstemning"), null=True, blank=True,
+        help_text=_('{"for": …, "against": …, "abstained": …}, hver side null eller {"count": 20, "who": ["A", "V"]}.'),
+    )
+    vote_rounds = models.JSONField(
+        _("alle afstemninger"), null=True, blank=True,
+        help_text=_("Når beslutningen har flere afstemninger (fx et ændringsforslag først): hver med \"about\"."),
+    )
+    remarks = ArrayField(models.TextField(), default=list, db_default=[], blank=True,
+                         verbose_name=_("forbehold og protokolbemærkninger"))
+    substitutes = ArrayField(models.CharField(max_length=200), default=list, db_default=[], blank=True,
+                             verbose_name=_("mødte i stedet"))
 
     class Meta:
         ordering = ["item", "order"]
         verbose_name = _("beslutning")
         verbose_name_plural = _("beslutninger")
 
+    VOTE_SIDES = {"for": _("For"), "against": _("Imod"), "abstained": _("Undlod at stemme")}
+
     def __str__(self):
         return f"{self.body} {self.date or ''}: {self.get_outcome_display()}"
+
+    def ballots(self) -> list[dict]:
+        """The votes for a page: each round ({"about", "sides": [(label, count, who), …]}), the sides
+        that voted only. Values an admin typed that are not of that shape are left out."""
+        rounds = self.vote_rounds or ([self.votes] if self.votes else [])
+        ballots = []
+        for ballot in rounds:
+            if not isinstance(ballot, dict):
+                continue
+            sides = [(label, ballot[key].get("count"), ballot[key].get("who") or [])
+                     for key, label in self.VOTE_SIDES.items() if isinstance(ballot.get(key), dict)]
+            if sides:
+                ballots.append({"about": ballot.get("about"), "sides": sides})
+        return ballots
 
 
 class OrganisationMention(models.Model):

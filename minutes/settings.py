@@ -1,9 +1,11 @@
 """Settings for Referatsøg, driven by environment variables.
 
-Development works with no variables at all: DEBUG is on, a throw-away secret
-key is used and an embedded PostgreSQL is started in MINUTES_DATA_DIR. With
-DJANGO_DEBUG=0 (production) a real DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS
-are required, and a bad value of any variable stops start-up with its name.
+Production is the default: a real DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are
+required, rate limits are on and no proxy header is trusted until DJANGO_NUM_PROXIES
+says how many proxies stand in front. Development is chosen with DJANGO_DEBUG=1
+(`make run` and `make test` do): a throw-away secret key, no rate limits, mail on the
+console. Without DATABASE_URL an embedded PostgreSQL is started in MINUTES_DATA_DIR.
+A bad value of any variable stops start-up with its name.
 """
 
 import datetime
@@ -29,14 +31,15 @@ def _env(reader, name, **kwargs):
         raise ImproperlyConfigured(str(exc)) from exc
 
 
-DEBUG = _env(env.bool, "DJANGO_DEBUG", default=True)
+DEBUG = _env(env.bool, "DJANGO_DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = _env(env.str, "DJANGO_SECRET_KEY", default="") or (_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production). "
-        'Make one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+        "DJANGO_SECRET_KEY must be set: Referatsøg runs with production settings unless DJANGO_DEBUG=1. "
+        'Make a key with: python -c "import secrets; print(secrets.token_urlsafe(50))"; '
+        "for development set DJANGO_DEBUG=1 (make run and make test do)."
     )
 
 ALLOWED_HOSTS = _env(env.list, "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
@@ -157,21 +160,70 @@ STORAGES = {
     },
 }
 
+# --- The client's address: REMOTE_ADDR, or a proxy's header when proxies are configured ---
+# DJANGO_NUM_PROXIES is how many reverse proxies stand between the internet and the app;
+# each appends the address it saw to DJANGO_CLIENT_IP_HEADER (X-Forwarded-For), so the
+# client is that many entries from the right. With 0 no header is trusted: a client can
+# write anything into them. minutes.limits.client_ip reads these.
+NUM_PROXIES = _env(env.int, "DJANGO_NUM_PROXIES", default=0, validate=Range(min=0, max=10))
+CLIENT_IP_HEADER = _env(env.str, "DJANGO_CLIENT_IP_HEADER", default="")
+if CLIENT_IP_HEADER and not NUM_PROXIES:
+    raise ImproperlyConfigured(
+        "DJANGO_CLIENT_IP_HEADER is set but DJANGO_NUM_PROXIES is 0: the header would be ignored. "
+        "Set DJANGO_NUM_PROXIES to the number of reverse proxies in front of the app (usually 1)."
+    )
+CLIENT_IP_HEADER = CLIENT_IP_HEADER or "HTTP_X_FORWARDED_FOR"
+
+# --- Shared cache: the rate limits count in the database, so all workers count together ---
+# The table is created by the migration search/0002 (production runs only migrate).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "referatsoeg_cache"}}
+
+# --- Rate limits per client ("120/m", "1000/h"; empty turns one off) -----------------
+# Each surface counts on its own: the search page, the API and the Atom feed share the
+# SEARCH rate, the CSV export (up to 10,000 rows a request) has its own, lower one.
+SEARCH_RATE_LIMIT = _env(env.str, "SEARCH_RATE_LIMIT", default="" if DEBUG else "120/m")
+EXPORT_RATE_LIMIT = _env(env.str, "EXPORT_RATE_LIMIT", default="" if DEBUG else "10/m")
+# Failed logins from one client across all usernames.
+LOGIN_RATE_LIMIT = _env(env.str, "LOGIN_RATE_LIMIT", default="" if DEBUG else "30/h")
+RATELIMIT_USE_CACHE = "default"
+
 # --- Failed logins: django-axes locks a username on one client after repeated failures ---
 AXES_FAILURE_LIMIT = _env(env.int, "AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=_env(env.int, "AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "minutes.limits.client_ip"
 
-# --- The JSON API's rate limit per client, e.g. "120/m"; empty turns it off --------
-API_RATE_LIMIT = _env(env.str, "API_RATE_LIMIT", default="" if DEBUG else "120/m")
-# Behind a reverse proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP).
-CLIENT_IP_HEADER = _env(env.str, "DJANGO_CLIENT_IP_HEADER", default="REMOTE_ADDR")
-if CLIENT_IP_HEADER != "REMOTE_ADDR":
-    AXES_IPWARE_META_PRECEDENCE_ORDER = [CLIENT_IP_HEADER, "REMOTE_ADDR"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Mail: SMTP from the environment; on the console in development without a server ---
+# Password reset (and later the e-mail alerts) is offered only when mail can be sent.
+_email_host = _env(env.str, "EMAIL_HOST", default="")
+DEFAULT_FROM_EMAIL = _env(env.str, "DEFAULT_FROM_EMAIL", default="referatsoeg@localhost" if DEBUG else "")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = _env(env.str, "SITE_URL", default=f"http://127.0.0.1:{PORT}" if DEBUG else "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL must start with https:// (or http://), e.g. https://referater.example.dk")
+if _email_host:
+    if not (DEFAULT_FROM_EMAIL and SITE_URL):
+        raise ImproperlyConfigured(
+            "EMAIL_HOST is set, so DEFAULT_FROM_EMAIL (the sender) and SITE_URL (the site's address "
+            "in the mails' links, e.g. https://referater.example.dk) must be set too."
+        )
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": _email_host,
+        "port": _env(env.int, "EMAIL_PORT", default=587, validate=Range(min=1, max=65535)),
+        "username": _env(env.str, "EMAIL_HOST_USER", default=""),
+        "password": _env(env.str, "EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": _env(env.bool, "EMAIL_USE_TLS", default=True),
+        "timeout": 20,
+    }}}
+elif DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    # No mailer: nothing offers to send mail (EMAIL_ENABLED), and a send would fail loudly.
+    MAILERS = {}
+    SILENCED_SYSTEM_CHECKS = ["mail.W001"]  # "no default mailer": deliberate until EMAIL_HOST is set
+EMAIL_ENABLED = bool(_email_host) or DEBUG
 
 # --- Security (production) ----------------------------------------------------
 # A Content-Security-Policy the pages satisfy: everything from our own host, no inline
@@ -194,8 +246,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
-    # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if NUM_PROXIES:
+        # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto; without a
+        # configured proxy a client could claim https with the header.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = _env(env.bool, "DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = _env(env.int, "DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -9,6 +9,6 @@ urlpatterns = [
     path("", include("committees.urls")),
     path("", include("search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("minutes.accounts")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,6 @@
 
 import csv
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,8 +10,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
 
+from minutes.limits import rate_limited
 from search.engine import SORTS
 from search.service import run_search
 
@@ -34,21 +33,9 @@ def result_json(item, snippet: str) -> dict:
     }
 
 
-def client_key(group, request) -> str:
-    """The client a rate limit counts for: its address, from the proxy's header when one is configured."""
-    return request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
-
-
 @require_GET
+@rate_limited("SEARCH_RATE_LIMIT", "search-api", json=True)
 def api_search(request):
-    if settings.API_RATE_LIMIT and is_ratelimited(
-        request, group="api-search", key=client_key, rate=settings.API_RATE_LIMIT, increment=True
-    ):
-        response = JsonResponse(
-            {"error": "For mange forespørgsler; vent lidt og prøv igen (too many requests)."}, status=429
-        )
-        response["Retry-After"] = "60"
-        return response
     result = run_search(request, reverse("search:api"))
     return JsonResponse({
         "query": result.query,
@@ -72,6 +59,7 @@ def _state_query(request, drop=("page",)) -> str:
 
 
 @require_GET
+@rate_limited("SEARCH_RATE_LIMIT", "search-page")
 def search_page(request):
     result = run_search(request, reverse("search:page"))
     state = _state_query(request)
@@ -91,7 +79,11 @@ def search_page(request):
 
 
 class SearchFeed(Feed):
-    """An Atom feed of a search, newest first: follow "Code of Care" in any feed reader."""
+    """An Atom feed of a search, newest first: follow "Code of Care" in any feed reader.
+
+    It keeps the request and the snippets on the instance, so every request gets its own
+    (search_feed); one shared instance would mix concurrent requests under a threaded server.
+    """
 
     feed_type = Atom1Feed
 
@@ -141,12 +133,27 @@ class SearchFeed(Feed):
         return [item.municipality.name, item.committee.name]
 
 
-search_feed = SearchFeed()
+@require_GET
+@rate_limited("SEARCH_RATE_LIMIT", "search-feed")
+def search_feed(request):
+    return SearchFeed()(request)
+
 
 CSV_COLUMNS = ["kommune", "udvalg", "dato", "nummer", "titel", "punkttype", "udfald", "sagsnummer", "url"]
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): these first characters.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value) -> str:
+    """The value as text a spreadsheet shows as written: a leading formula character gets a quote."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 @require_GET
+@rate_limited("EXPORT_RATE_LIMIT", "search-csv")
 def search_csv(request):
     query = request.GET.copy()
     query["page_size"] = "100"
@@ -158,8 +165,8 @@ def search_csv(request):
     writer = csv.writer(response, delimiter=";")
     writer.writerow(CSV_COLUMNS)
     for item in result.items:
-        writer.writerow([
+        writer.writerow([spreadsheet_cell(value) for value in (
             item.municipality.name, item.committee.name, item.date.isoformat(), item.number or "", item.title,
             item.item_type or "", item.outcome, item.case_number, request.build_absolute_uri(item.get_absolute_url()),
-        ])
+        )])
     return response

@@ -1,18 +1,18 @@
 """Shared test set-up: the test database lives on the same PostgreSQL as development."""
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    # Municipalities arrive with the migrations; the organisation registry is a fixture.
-    with django_db_blocker.unblock():
-        call_command("loaddata", "organisations", verbosity=0)
-
+# Property tests: the same examples on every run of make test and CI ("ci"), so a red run is
+# the code's doing and can be repeated; new random examples in make soak ("soak").
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("soak", derandomize=False, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CORPUS = sorted((Path(__file__).parent / "data" / "importer").glob("*/in.txt"))
 

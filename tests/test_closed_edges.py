@@ -74,9 +74,17 @@ def word_count(word: str) -> int:
 
 
 # --- 1. Absences ------------------------------------------------------------------------------------------------
+def stored_with_closed_absences(meeting) -> Meeting:
+    """The meeting's absences as imports stored them before the reader left closed items out."""
+    decisions = Decision.objects.filter(item__meeting=meeting).order_by("item__order")
+    meeting.absent = list(dict.fromkeys(name for decision in decisions for name in decision.absent))
+    meeting.save()
+    return meeting
+
+
 def test_a_member_absent_only_from_a_closed_item_is_not_named_on_the_meeting_page(marked, client, caseworker):
-    meeting = item("title").meeting
-    assert "Borogove Mimsy (V)" in meeting.absent  # gathered from every decision, as printed
+    meeting = stored_with_closed_absences(item("title").meeting)
+    assert meeting.absent == ["Anne Hansen (A)", "Borogove Mimsy (V)"]
     page = client.get(meeting.get_absolute_url()).text
     assert "<dd>Anne Hansen (A)</dd>" in page  # absent from the open items: named
     assert "Borogove" not in page
@@ -170,7 +178,7 @@ def test_staff_without_the_permission_see_no_closed_item_in_the_admin(marked, ed
 
 
 def test_staff_without_the_permission_see_no_source_text_of_a_meeting_with_closed_items(marked, editor, admin):
-    meeting = item("title").meeting
+    meeting = stored_with_closed_absences(item("title").meeting)
     sources = editor.get("/admin/minutes/sourcedocument/").text
     assert "socialudvalget-2024-04-09.txt" in sources and "oekonomiudvalget-2024-02-12.txt" not in sources
     assert "arbejdsmarkedsudvalget-2024-03-05-dagsorden.txt" not in sources  # an earlier version, too
@@ -183,7 +191,7 @@ def test_staff_without_the_permission_see_no_source_text_of_a_meeting_with_close
 
 
 def test_an_edit_by_staff_without_the_permission_keeps_the_hidden_absences(marked, editor):
-    meeting = item("title").meeting
+    meeting = stored_with_closed_absences(item("title").meeting)
     url = f"/admin/minutes/meeting/{meeting.pk}/change/"
     response = editor.post(url, {**admin_form(editor, url), "location": "Mødelokale 2", "_save": "Gem"})
     assert response.status_code == 302, response.content.decode()[:3000]

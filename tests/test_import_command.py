@@ -67,7 +67,8 @@ def test_dry_run_json_follows_the_contract_and_writes_nothing():
     assert list(item["sections"])[:3] == ["Kompetence", "Beslutningstema", "Indstilling"]
     assert item["decisions"][0] == {
         "body": "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget", "date": "2024-01-15",
-        "text": "At 1. Taget til orientering.", "outcome": "noted", "absent": [],
+        "text": "At 1. Taget til orientering.", "outcome": "noted", "votes": None, "remarks": [], "absent": [],
+        "vote_rounds": None, "substitutes": [],
     }
     assert item["organisations"] == ["Den Sociale Investeringsfond", "Sundinvest"]
 
@@ -314,7 +315,7 @@ def test_parallel_store_threads_keep_the_order_of_versions(tmp_path):
     municipalities, corpus = set(), sorted(DATA.glob("*/in.txt"))
     for n, source in enumerate(corpus):
         shutil.copy(source, tmp_path / f"b-{n}.txt")
-        municipalities.add(json.loads((source.parent / "out.json").read_text())["municipality"])
+        municipalities.add(json.loads((source.parent / "out.json").read_text())["meeting"]["municipality"])
     lanes = {zlib.crc32(m.encode()) % import_referater.STORE_THREADS for m in municipalities}
     assert len(lanes) == import_referater.STORE_THREADS  # every store thread gets documents
     shutil.copy(VIBORG, tmp_path / "a-viborg.txt")  # the same bytes as one of the b- files

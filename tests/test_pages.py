@@ -115,7 +115,7 @@ def test_item_page_shows_decisions_of_several_bodies_with_absences(client):
     page = client.get(item("Brønderslev", "2021-03-24", "3").get_absolute_url()).text
     for body in ("Beskæftigelsesudvalget", "Økonomiudvalget", "Byrådet"):
         assert f"Beslutning: {body}" in page
-    assert "Fraværende: Hans Kirk (V)" in page
+    assert "<dt>Fraværende</dt><dd>Hans Kirk (V)</dd>" in page
 
 
 def test_same_case_number_elsewhere(client):
@@ -239,3 +239,47 @@ def test_every_municipality_name_resolves_on_its_page(client):
 def test_danish_first_whatever_the_browser_asks_for(client):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").text
     assert '<html lang="da">' in page and ">Kommuner</a>" in page
+
+
+def test_each_feed_request_has_a_feed_of_its_own(monkeypatch, rf):
+    """Two feed requests at once (a threaded server) must not see each other's query."""
+    import threading
+
+    from search import views
+    from search.service import SearchResult
+
+    both_searching = threading.Barrier(2, timeout=10)
+
+    def search_that_waits(request, base_url, **kwargs):
+        both_searching.wait()  # the other request has started too
+        return SearchResult(query=request.GET["q"], sort="newest", page=1, page_size=50, count=0, items=[])
+
+    monkeypatch.setattr(views, "run_search", search_that_waits)
+    feeds = {}
+
+    def fetch(query):
+        feeds[query] = ET.fromstring(views.search_feed(rf.get("/soeg/feed.atom", {"q": query})).content)
+
+    threads = [threading.Thread(target=fetch, args=(query,)) for query in ("fleksjob", "handicap")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for query, feed in feeds.items():
+        assert feed.find(f"{ATOM}title").text == f"Referatsøg: {query}"
+        assert feed.find(f"{ATOM}link").get("href").endswith(f"/soeg/?q={query}")
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted(client):
+    viborg = item("Viborg", "2022-05-10", "2")
+    AgendaItem.objects.create(meeting=viborg.meeting, number="9", order=9, title='=HYPERLINK("https://x.example","Klik")',
+                              case_number="+45 1234")
+    AgendaItem.objects.create(meeting=viborg.meeting, number="10", order=10, title="@SUM(A1:A9)", case_number="-2+3")
+    AgendaItem.objects.create(meeting=viborg.meeting, number="11", order=11, title="\tFane", case_number="\r=1")
+    rows = list(csv.DictReader(io.StringIO(client.get("/soeg/eksport.csv", {"q": ""}).content.decode("utf-8-sig")),
+                               delimiter=";"))
+    cells = {row["nummer"]: (row["titel"], row["sagsnummer"]) for row in rows if row["udvalg"] == viborg.committee.name}
+    assert cells["9"] == ("'=HYPERLINK(\"https://x.example\",\"Klik\")", "'+45 1234")
+    assert cells["10"] == ("'@SUM(A1:A9)", "'-2+3")
+    assert cells["11"] == ("'\tFane", "'\r=1")
+    assert cells["2"] == (viborg.title, viborg.case_number)  # ordinary cells as they are

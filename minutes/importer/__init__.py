@@ -16,6 +16,7 @@ def parse_bytes(path: str, data: bytes, context: Context) -> ParsedDocument:
         document.warnings.extend(decoded.warnings)
         document.meeting, warnings = read(decoded.text, context)
         document.warnings.extend(warnings)
+        document.misread = warnings
     except (DecodeError, ReadError) as exc:
         document.status, document.error = "error", f"{path}: {exc}"
     return document

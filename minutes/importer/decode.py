@@ -83,7 +83,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 def reading_lines(text: str) -> list[str]:
     """Lines for the readers: any line ending, no-break and odd spaces as plain spaces,
-    invisible characters dropped, trailing spaces cut. Leading spaces are kept: an
+    invisible characters dropped, trailing spaces cut; a form feed starts the line after it. Leading spaces are kept: an
     indented "1. at …" is a list entry, not an item heading."""
-    text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
-    return [line.rstrip() for line in re.split(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85", text)]
+    text = _INVISIBLE.sub("", _SPACES.sub(" ", text)).replace("\x0c", "\n\x0c")
+    return [line.rstrip() for line in re.split(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x85", text)]

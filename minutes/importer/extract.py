@@ -11,11 +11,13 @@ from minutes.importer.dates import MONTHS
 
 # --- Outcomes ------------------------------------------------------------------------
 # Order matters only for reading; every category is tested and a mix becomes "other".
+_NEGATED_APPROVAL = [
+    r"\bikke (?:godkendt|tiltrådt|vedtaget|anbefalet)\b", r"\b(?:godkendes|anbefales|tiltrædes|imødekommes) ikke\b",
+    r"\bkan ikke (?:godkende|anbefale|tiltræde)\b",
+]
 _OUTCOME_PATTERNS = {
     "rejected": [
-        r"\bafvis(?:t|er|es)\b", r"\bforkast(?:et|er|es)\b", r"\bikke (?:godkendt|tiltrådt|vedtaget|anbefalet)\b",
-        r"\b(?:godkendes|anbefales|tiltrædes|imødekommes) ikke\b", r"\bkan ikke (?:godkende|anbefale|tiltræde)\b",
-        r"\bfaldt\b", r"\bnedstemt\b",
+        r"\bafvis(?:t|er|es)\b", r"\bforkast(?:et|er|es)\b", *_NEGATED_APPROVAL, r"\bfaldt\b", r"\bnedstemt\b",
     ],
     "postponed": [r"\budsat\b", r"\budsætter\b", r"\budsættes\b", r"\budskud(?:t|es)\b", r"\bgenoptages\b"],
     "recommended": [
@@ -33,19 +35,35 @@ _OUTCOME_PATTERNS = {
     ],
 }
 _COMPILED = {k: [re.compile(p, re.IGNORECASE) for p in v] for k, v in _OUTCOME_PATTERNS.items()}
+_NEGATED = re.compile("|".join(_NEGATED_APPROVAL), re.IGNORECASE)
+# A vote on an amendment ("Ændringsforslaget faldt.") is not the decision on the item itself.
+_AMENDMENT = re.compile(r"\bændringsforslag", re.IGNORECASE)
+
+
+def _outcomes(text: str) -> set[str]:
+    affirmative = _NEGATED.sub(" ", text)  # "ikke godkendt" is no approval
+    return {
+        name for name, patterns in _COMPILED.items()
+        if any(p.search(text if name == "rejected" else affirmative) for p in patterns)
+    }
 
 
 def classify_outcome(text: str) -> str:
-    """approved / recommended / noted / discussed / rejected / postponed / other."""
+    """approved / recommended / noted / discussed / rejected / postponed / other.
+
+    An answer that approves one point and rejects another ("At 1) blev godkendt. At 2) blev ikke
+    godkendt.") is "other": the text says which."""
     text = " ".join(text.split())
     if not text:
         return "other"
-    found = {name for name, patterns in _COMPILED.items() if any(p.search(text) for p in patterns)}
-    if "rejected" in found:
-        # "ikke godkendt" also matched "godkendt"; a rejection stands unless other outcomes remain
-        found -= {"approved", "recommended"}
+    found = _outcomes(text)
+    if len(found) > 1:
+        own = " ".join(text[a:b] for a, b in sentence_spans(text) if not _AMENDMENT.search(text[a:b]))
+        found = _outcomes(own) or found
     if {"recommended", "approved"} <= found:
         found.discard("approved")  # "Anbefales godkendt": the body recommends approval
+    if "postponed" in found and len(found) > 1 and not re.search(r"\buds(?:at|ætter|ættes)\b", text, re.IGNORECASE):
+        found.discard("postponed")  # "Godkendt. Sagen genoptages i foråret 2024": a follow-up, not a delay
     if {"noted", "discussed"} <= found:
         found.discard("discussed")  # "drøftede og tog orienteringen til efterretning"
     return found.pop() if len(found) == 1 else "other"

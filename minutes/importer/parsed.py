@@ -16,6 +16,11 @@ class ParsedDecision:
     text: str
     outcome: str
     absent: list[str] = field(default_factory=list)
+    # {"for": SIDE, "against": SIDE, "abstained": SIDE}, each None or {"count": int | None, "who": [...]}
+    votes: dict | None = None
+    remarks: list[str] = field(default_factory=list)  # reservations and protocol remarks, as printed
+    vote_rounds: list[dict] | None = None  # every vote, each with "about", when there is more than one
+    substitutes: list[str] = field(default_factory=list)  # who met instead of an absent member
 
     def to_json(self) -> dict:
         return {
@@ -23,7 +28,11 @@ class ParsedDecision:
             "date": self.date.isoformat() if self.date else None,
             "text": self.text,
             "outcome": self.outcome,
+            "votes": self.votes,
+            "remarks": self.remarks,
             "absent": self.absent,
+            "vote_rounds": self.vote_rounds,
+            "substitutes": self.substitutes,
         }
 
 
@@ -141,6 +150,7 @@ class ParsedDocument:
     size: int = 0
     search_documents: list[str] | None = None  # per item, from search.index.document_for
     vocabulary: dict | None = None  # words of the open items, for suggestions
+    misread: list[str] = field(default_factory=list)  # the reader's warnings: signs of a misread layout
 
     def to_json(self) -> dict:
         return {

@@ -14,14 +14,17 @@ blocks, so the reader works in passes that each rely on blocks only:
 5. attach organisations, amounts and promised follow-ups to each item.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
-from minutes.importer import blocks
+from minutes.importer import blocks, votes
+from minutes.importer.checks import close_doubtful_items, misread_signs
 from minutes.importer.dates import find_dates, find_time, first_date, parse_date
 from minutes.importer.decode import reading_lines
 from minutes.importer.extract import Sentences, classify_outcome, find_amounts, find_follow_ups
 from minutes.importer.organisations import OrganisationMatcher
+from minutes.importer.pages import absorb
 from minutes.importer.parsed import (
     ParsedAmount,
     ParsedDecision,
@@ -117,74 +120,132 @@ def _next_content(lines: list[str], start: int, count: int = 2) -> list[str]:
     return found
 
 
-def _confirms_heading(line: str, title: str) -> bool:
+def _item_block(line: str) -> bool:
+    """A line that only stands in an item's heading block or body: it confirms a heading above it."""
     return bool(
         blocks.case_line(line)
-        or blocks.access_line(line) is not None
+        or blocks.bare_case_id(line)
+        or blocks.kle_access_line(line)
+        or blocks.status_line(line) is not None
         or blocks.section_heading(line)
         or blocks.decision_heading(line)
         or blocks.item_type_line(line)
-        or blocks.is_navigation(line)
-        or _fold(line) == _fold(title)
-        or _fold(blocks._CLOSED_PREFIX.sub("", line)) == _fold(title)
+        or blocks.names_line(line)
     )
+
+
+def _same_title(line: str, title: str) -> bool:
+    return _fold(line) == _fold(title) or _fold(blocks.strip_status(line)[0]) == _fold(title)
+
+
+def _confirmed(lines: list[str], i: int, heading: blocks.Heading, candidate_lines: set[int]) -> bool:
+    """The blocks around a numbered line say it is an item heading: what follows it (a case
+    line, status, section or decision heading, the title again, a group heading) or what
+    stands right above it (a case line, a navigation line such as "• Udskriv")."""
+    seen = 0
+    for j in range(i + 1, min(len(lines), i + 8)):
+        text = lines[j].strip()
+        if not text:
+            continue
+        if j in candidate_lines:
+            break
+        if _item_block(text) or _same_title(text, heading.title) or blocks.group_heading(text):
+            return True
+        seen += 1
+        if seen >= 2:
+            break
+    for j in range(i - 1, max(-1, i - 4), -1):
+        text = lines[j].strip()
+        if not text:
+            continue
+        return bool(blocks.is_navigation(text) or blocks.case_line(text) or blocks.group_heading(text))
+    return False
 
 
 def _number_key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
-def find_headings(lines: list[str]) -> tuple[list[tuple[int, blocks.Heading]], int | None, dict]:
-    """(accepted headings with line index, index where a table of contents starts, its entries)."""
-    candidates = [(i, h) for i, line in enumerate(lines) if (h := blocks.item_heading(line))]
-    candidates = [(i, h) for i, h in candidates if blocks.looks_like_title(h)]
+def _entry_key(heading: blocks.Heading) -> tuple[str, str]:
+    return heading.number, _fold(blocks.toc_title(heading.title))
 
-    # A table of contents: a run of headings with nothing but blank lines between
-    # them, whose entries come back later as headings.
-    toc_start, toc_entries, toc_lines = None, {}, set()
-    run: list[tuple[int, blocks.Heading]] = []
 
-    def close_run():
-        nonlocal toc_start
-        if len(run) >= 2 and toc_start is None:
-            later = {(h.number, _fold(h.title)) for i, h in candidates if i > run[-1][0]}
-            entries = [(h.number, _fold(h.title)) for _, h in run]
-            if sum(e in later for e in entries) * 2 >= len(entries):
-                toc_start = run[0][0]
-                toc_lines.update(i for i, _ in run)
-                for _, h in run:
-                    toc_entries[(h.number, _fold(h.title))] = h
+@dataclass
+class Outline:
+    """Where the items are: headings with their line index, the table of contents, the
+    status each heading's group gives it, and where the meeting's closing blocks begin."""
 
+    headings: list[tuple[int, blocks.Heading]]
+    toc_start: int | None
+    toc: dict
+    group_status: dict[int, bool | None] = field(default_factory=dict)
+    trailer: int | None = None
+    dropped: list[str] = field(default_factory=list)  # numbers of heading-shaped lines out of order
+    regrouped: set[int] = field(default_factory=set)  # headings whose number went down under a new group
+
+
+def _table_of_contents(lines, candidates, content_confirmed) -> tuple[set[int], dict]:
+    """Runs of headings close together (nothing but blank lines, group headings or short
+    lines between them), numbers increasing, not followed by item blocks, whose entries
+    come back later as headings."""
+    runs, run = [], []
     previous = None
     for i, h in candidates:
-        if (
-            previous is not None
-            and all(not line.strip() for line in lines[previous + 1:i])
+        between = [line.strip() for line in lines[previous + 1:i] if line.strip()] if previous is not None else []
+        joins = (
+            run
+            and len(between) <= 3
+            and all(len(text) <= 80 and not _item_block(text) for text in between)
             and _number_key(h.number) > _number_key(run[-1][1].number)
-        ):
-            run.append((i, h))
-        else:
-            close_run()
-            run = [(i, h)]
+            and not content_confirmed.get(run[-1][0])
+        )
+        if not joins:
+            if run:
+                runs.append(run)
+            run = []
+        run.append((i, h))
         previous = i
-    close_run()
+    if run:
+        runs.append(run)
+    toc_lines, toc = set(), {}
+    for run in runs:
+        if len(run) < 2:
+            continue
+        later = {_entry_key(h) for i, h in candidates if i > run[-1][0]}
+        entries = [_entry_key(h) for _, h in run]
+        if sum(e in later for e in entries) * 2 >= len(entries):
+            toc_lines.update(i for i, _ in run)
+            for _, h in run:
+                toc[_entry_key(h)] = h
+    return toc_lines, toc
+
+
+def find_headings(lines: list[str]) -> Outline:
+    candidates = [(i, h) for i, line in enumerate(lines) if (h := blocks.item_heading(line))]
+    candidates = [(i, h) for i, h in candidates if blocks.looks_like_title(h)]
+    candidate_lines = {i for i, _ in candidates}
+    confirmed = {i: _confirmed(lines, i, h, candidate_lines) for i, h in candidates}
+    content_confirmed = {
+        i: any(_item_block(t) for t in _next_content(lines, i + 1, 2) if not blocks.group_heading(t))
+        for i, _ in candidates
+    }
+    toc_lines, toc = _table_of_contents(lines, candidates, content_confirmed)
 
     accepted = []
     for i, h in candidates:
         if i in toc_lines:
             continue
-        toc_entry = toc_entries.get((h.number, _fold(h.title)))
-        strong = h.prefixed or h.item_type or h.closed or toc_entry is not None
-        confirmed = strong or any(_confirms_heading(line, h.title) for line in _next_content(lines, i + 1))
+        toc_entry = toc.get(_entry_key(h))
+        strong = h.prefixed or h.item_type or h.status is not None or toc_entry is not None
         if h.indented and not strong:
             continue
-        if confirmed:
+        if strong or confirmed[i]:
             if toc_entry is not None:
                 h.closed = h.closed or toc_entry.closed
                 h.item_type = h.item_type or toc_entry.item_type
             accepted.append((i, h))
 
-    if not accepted and not toc_entries:
+    if not accepted and not toc:
         # No heading is confirmed by structure: a plain agenda of titles and prose.
         accepted = [(i, h) for i, h in candidates if not h.indented and not h.title.endswith((".", ":", ","))]
         if len(accepted) < 2:
@@ -192,13 +253,59 @@ def find_headings(lines: list[str]) -> tuple[list[tuple[int, blocks.Heading]], i
 
     if any(h.prefixed for _, h in accepted):
         accepted = [(i, h) for i, h in accepted if h.prefixed]
-    kept, last = [], None
+
+    # Group headings ("A. Sager til afgørelse i byrådet", "Lukkede punkter") and the status they give.
+    groups = [(i, g) for i, line in enumerate(lines) if (g := blocks.group_heading(line))]
+
+    def group_before(index: int, after: int) -> bool:
+        return any(after < gi < index for gi, _ in groups)
+
+    kept, last, seen, dropped, regrouped = [], None, set(), [], set()
     for i, h in accepted:
         key = _number_key(h.number)
+        if _entry_key(h) in seen or h.number in {k.number for _, k in kept}:
+            continue  # a heading repeated (a list of attachments at the end)
         if last is None or key > last:
             kept.append((i, h))
-            last = key
-    return kept, toc_start, toc_entries
+        elif group_before(i, kept[-1][0]) and confirmed[i]:
+            kept.append((i, h))  # items grouped by kind, each group in its own order
+            regrouped.add(i)
+        else:
+            if h.prefixed or h.status is not None or h.item_type:
+                dropped.append(h.number)
+            continue
+        seen.add(_entry_key(h))
+        last = key
+    toc_start = min(toc_lines) if toc_lines and kept and min(toc_lines) < kept[0][0] else None
+
+    status, group_status = None, {}
+    heading_lines = {i for i, _ in kept}
+    for i in range(len(lines)):
+        group = blocks.group_heading(lines[i]) if i not in heading_lines else None
+        if group:
+            status = group[1]
+        if i in heading_lines:
+            group_status[i] = status
+    return Outline(kept, toc_start, toc, group_status, _trailer(lines, kept), dropped, regrouped)
+
+
+def _trailer(lines: list[str], headings) -> int | None:
+    """Where the meeting's closing blocks begin (a list of attachments repeating the items, a
+    signature page, "Mødet hævet"), after the last item: they belong to no item."""
+    if not headings:
+        return None
+    titles = {_fold(h.title) for _, h in headings}
+    for i in range(headings[-1][0] + 1, len(lines)):
+        text = lines[i].strip()
+        folded = text.casefold().rstrip(":")
+        if blocks.meeting_end(text) or folded in {"underskriftsblad", "underskrifter"}:
+            return i
+        if folded == "bilagsliste":
+            following = _next_content(lines, i + 1, 1)
+            heading = blocks.item_heading(following[0]) if following else None
+            if heading and _fold(heading.title) in titles:
+                return i
+    return None
 
 
 # --- 2. Header ------------------------------------------------------------------------
@@ -213,6 +320,7 @@ class Header:
     title: str = ""
     participants: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
+    absent_given: bool = False  # the header has an absence line, even "Afbud: Ingen"
     other: dict[str, str] = field(default_factory=dict)
     text: list[str] = field(default_factory=list)
 
@@ -231,34 +339,102 @@ def _label(line: str) -> tuple[str, str, str | None] | None:
     return label, HEADER_LABELS[label.casefold()], (value.strip() if value is not None else None)
 
 
-def read_header(lines: list[str]) -> Header:
+_RUN_LABEL = re.compile(
+    r"(?:^|\s)(?=(?:" + "|".join(sorted((re.escape(k) for k in HEADER_LABELS if " " not in k), key=len, reverse=True))
+    + r")\s*:)", re.IGNORECASE,
+)
+_DOT_LEADER = re.compile(r"\.{4,}\s*\d*$|^\d{1,4}$")
+
+
+def _header_lines(lines: list[str]) -> list[tuple[str, bool]]:
+    """(line, a blank line follows) for the header's content lines; labels run together on one
+    line ("Mødedato: … Mødetidspunkt: … Mødested: …") become a line each."""
+    content = []
+    for n, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or blocks.is_rule(line) or blocks.is_navigation(line) or blocks.group_heading(line):
+            continue
+        blank_after = n + 1 >= len(lines) or not lines[n + 1].strip()
+        starts = [m.end() for m in _RUN_LABEL.finditer(line)]
+        if len(starts) >= 2 and _label(line[starts[0]:].split("  ")[0]) is not None and starts[0] == 0:
+            pieces = [line[a:b].strip() for a, b in zip(starts, [*starts[1:], len(line)], strict=True)]
+            content.extend((piece, False) for piece in pieces[:-1])
+            content.append((pieces[-1], blank_after))
+        else:
+            content.append((line, blank_after))
+    return content
+
+
+def _looks_like_name(line: str) -> bool:
+    return bool(
+        blocks.names_line(line)
+        or (len(line) <= 60 and line[:1].isupper() and ":" not in line and not find_dates(line)
+            and not _label(line) and line.casefold() not in KIND_WORDS and len(line.split()) <= 6)
+    )
+
+
+_LOCATION = re.compile(r"^(?:i\s+)?(?P<place>\S.*(?:sal|salen|lokale|lokalet|rådhus|rådhuset|værelse|værelset|"
+                       r"huset|centret|center|kontor|kontoret)\b.*)$", re.IGNORECASE)
+
+
+def _contents_line(line: str, titles: set[str]) -> bool:
+    """A line of a table of contents: an item's title with its number or page number around it."""
+    text = re.sub(r"^(?:[•·]\s*)?(?:Punkt\s+|Pkt\.?\s*)?\d{1,4}[.:)]?\s+", "", line)
+    text = blocks.toc_title(blocks.strip_status(text)[0])
+    return _fold(text) in titles
+
+
+def read_header(lines: list[str], titles: set[str] = frozenset()) -> Header:
+    """The meeting's header; `titles` are the items' titles (folded), to know a table of contents."""
     header = Header()
-    content = [line.strip() for line in lines if line.strip() and not blocks.is_rule(line)]
+    content = _header_lines(lines)
+    in_contents = False
     i = 0
     while i < len(content):
-        line = content[i]
+        line, blank_after = content[i]
         i += 1
         folded = line.casefold().rstrip(":")
         if folded in KIND_WORDS and not header.kind:
             header.kind = KIND_WORDS[folded]
             continue
-        if folded in TOC_LABELS:
+        if folded in TOC_LABELS or folded.split(" ")[0] in TOC_LABELS:
+            in_contents = True  # a table of contents: its titles come again with the items
             continue
+        if folded in {"til", "fra"} or (titles and _contents_line(line, titles)):
+            continue  # "Referat" / "til" / "mødet i Udvalget"; an entry of the contents
         label = _label(line)
+        if in_contents and not label:
+            continue
+        in_contents = in_contents and not label
         if label:
             printed, kind, value = label
-            if value is None:
-                # The value sits on the next line, unless that line is a label too.
-                next_line = content[i] if i < len(content) else ""
-                if next_line and not _label(next_line) and next_line.casefold() not in {*KIND_WORDS, *TOC_LABELS}:
-                    value = content[i]
+            if value is None and kind in ("participants", "absent") and not blank_after:
+                names = []
+                while i < len(content) and _looks_like_name(content[i][0]):
+                    names.append(content[i][0])
                     i += 1
-                elif i < len(content) and kind == "kind" and content[i].casefold() in KIND_WORDS:
-                    value = content[i]
+                    if content[i - 1][1]:
+                        break
+                value = ", ".join(names)
+            elif value is None:
+                # The value sits on the next line, unless that line is a label too.
+                next_line = content[i][0] if i < len(content) else ""
+                if next_line and not _label(next_line) and next_line.casefold() not in KIND_WORDS and (
+                        next_line.casefold().split(" ")[0] not in TOC_LABELS):
+                    value = next_line
+                    i += 1
+                elif i < len(content) and kind == "kind" and next_line.casefold() in KIND_WORDS:
+                    value = next_line
                     i += 1
                 else:
                     value = ""
             _header_field(header, printed, kind, value)
+            continue
+        absent = blocks.absence_sentence(line)
+        if absent is not None:
+            header.absent.extend(absent)
+            header.absent_given = True
+            header.other["Fravær"] = line
             continue
         parts = _HEADER_SPLIT.split(line)
         if len(parts) > 1 and any(p.casefold() in KIND_WORDS or find_dates(p) for p in parts):
@@ -273,9 +449,22 @@ def read_header(lines: list[str]) -> Header:
                 else:
                     header.text.append(part)
             continue
-        if find_dates(line) and len(line) <= 80 and not header.date_text:
+        dates = find_dates(line)
+        if dates and len(line) <= 100 and not header.date_text:
+            before = line[: dates[0][0]].strip()
+            words = before.split(" ", 1)
+            if words[0].casefold() in KIND_WORDS and len(words) > 1:
+                header.kind = header.kind or KIND_WORDS[words[0].casefold()]
+                before = words[1]
+            before = re.sub(r"\s+(?:d\.|den|[-–—])$", "", before).strip()
+            if not header.committee and before and _COMMITTEE_WORD.search(before):
+                header.committee = before  # "REFERAT Beskæftigelsesudvalget d. 10-09-2025"
             header.date_text = line
             header.start_time = header.start_time or find_time(line)
+            continue
+        place = _LOCATION.match(line) if header.date_text and not header.location and len(line) <= 60 else None
+        if place and not _label(line):
+            header.location = place["place"]
             continue
         heading = _MARKDOWN_HEADING.match(line)
         if heading and not header.title:
@@ -314,9 +503,18 @@ def _header_field(header: Header, printed: str, kind: str, value: str) -> None:
     elif kind == "participants":
         header.participants = blocks.split_names(value)
     elif kind == "absent":
-        header.absent = blocks.split_names(value)
+        header.absent_given = True
+        sentence = blocks.absence_sentence(f"{printed} {value}")
+        header.absent.extend(sentence if sentence is not None else blocks.split_names(
+            re.split(r"\.\s+(?=[A-ZÆØÅ])", value, maxsplit=1)[0]))
+        if value and (sentence is not None or len(value.split(". ")) > 1):
+            header.other[printed] = value
     elif kind == "other" and value:
         header.other[printed] = value
+        sentence = blocks.absence_sentence(value)
+        if sentence:
+            header.absent.extend(sentence)
+            header.absent_given = True
 
 
 # --- 3. Items ---------------------------------------------------------------------------
@@ -332,13 +530,31 @@ class _OpenDecision:
     lines: list[str]
 
 
-def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str, meeting_date) -> ParsedItem:
+def _continues_title(line: str, following: list[str], heading: blocks.Heading, toc: dict) -> bool:
+    """A heading wrapped onto a second line: the next line goes on with the title."""
+    text = line.strip()
+    if _item_block(text) or blocks.group_heading(text) or blocks.is_navigation(text) or len(text) > 100:
+        return False
+    joined = _fold(f"{heading.title} {text}")
+    if any(key == (heading.number, joined) for key in toc):
+        return True
+    if text.endswith((".", ":", ";")) or _label(text):
+        return False
+    if text[:1].islower():
+        return True
+    return len(heading.title) >= 40 and bool(following) and _item_block(following[0])
+
+
+def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str, meeting_date,
+              toc: dict | None = None) -> ParsedItem:
     item = ParsedItem(number=heading.number, title=heading.title, item_type=heading.item_type,
                       closed=heading.closed)
     section: str | None = None
     decision: _OpenDecision | None = None
     buffer: list[str] = []
-    seen_content = False
+    in_heading_block = True
+    first_line = True
+    absent: list[str] = []
 
     def flush():
         nonlocal buffer
@@ -350,30 +566,74 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
                 item.sections.append((section or "Tekst", text))
         buffer = []
 
-    for line in lines:
+    skip = 0
+    for n, line in enumerate(lines):
+        if skip:
+            skip -= 1
+            continue
         stripped = line.strip()
         if not stripped:
             buffer.append("")
             continue
         if blocks.is_navigation(stripped) or blocks.is_rule(stripped):
             continue
-        if not seen_content:
-            seen_content = True
-            if _fold(stripped) == _fold(heading.title) or _fold(blocks._CLOSED_PREFIX.sub("", stripped)) == _fold(
-                heading.title
-            ):
+        group = blocks.group_heading(stripped)
+        if group:
+            if in_heading_block and not group[0][:1].islower():
+                item.metadata["Gruppe"] = group[0]
+            if group[1] and in_heading_block:
+                item.closed = True  # "Lukkede punkter" under the heading: the item's own status
+            continue  # a group heading later on opens the next group (find_headings gives its status)
+        if first_line:
+            first_line = False
+            if _same_title(stripped, heading.title):
                 continue  # the title printed again under the heading
-        if section is None and decision is None:
+            if _continues_title(stripped, _next_content(lines, n + 1, 1), heading, toc or {}):
+                item.title = f"{item.title} {stripped}"
+                continue
+        if in_heading_block:
             case = blocks.case_line(stripped)
             if case and not item.case_number:
                 item.case_number, rest = case
+                rest = rest.lstrip(",; ")
                 if rest:
                     item.metadata["Sagsnr. (resten af linjen)"] = rest
+                if blocks.status_at_end(stripped):
+                    item.closed = True
                 continue
-            access = blocks.access_line(stripped)
-            if access is not None:
-                item.closed = item.closed or access
+            case_id = blocks.bare_case_id(stripped)
+            if case_id and not item.case_number:
+                item.case_number = case_id
                 continue
+            kle = blocks.kle_access_line(stripped)
+            if kle:
+                item.closed = item.closed or kle[0]
+                item.metadata["KLE"] = kle[1]
+                if not item.case_number:
+                    item.case_number = kle[1]
+                continue
+            status = blocks.status_line(stripped)
+            if status is not None:
+                item.closed = item.closed or status
+                continue
+            names = blocks.names_line(stripped)
+            if names:
+                absent.extend(names)
+                item.metadata["Fraværende"] = stripped
+                continue
+        elif decision is None and section is None and blocks.status_line(stripped):
+            item.closed = True
+            continue
+        if not item.closed and blocks.closed_marker(stripped) and not in_heading_block:
+            item.metadata["Lukket markering i teksten"] = stripped
+        earlier = blocks.earlier_decision(lines[n:n + 6]) if stripped[:1].isupper() else None
+        if earlier:
+            flush()
+            section = None
+            decision = _OpenDecision(earlier[0], earlier[1], [])
+            skip = earlier[2] - 1
+            in_heading_block = False
+            continue
         decision_heading = blocks.decision_heading(stripped)
         if decision_heading:
             flush()
@@ -383,44 +643,44 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
             )
             if decision_heading.inline_text:
                 buffer.append(decision_heading.inline_text)
+            in_heading_block = False
             continue
         section_heading = blocks.section_heading(stripped)
         if section_heading:
             flush()
             decision = None
             section = section_heading
+            in_heading_block = False
             continue
         item_type = blocks.item_type_line(stripped)
         if item_type and not item.item_type:
             item.item_type = item_type
+        in_heading_block = False
         buffer.append(line)
     flush()
+    if absent:  # names under the heading: absent from this meeting's treatment, not from earlier bodies'
+        for decision_ in item.decisions:
+            if decision_.date not in (None, meeting_date):
+                continue
+            decision_.absent = list(dict.fromkeys([*absent, *decision_.absent]))
+    # Decisions in the order they were taken: an earlier body's recommendation first, the deciding body last.
+    item.decisions.sort(key=lambda d: d.date or meeting_date or datetime.date.min)
     return item
 
 
 def _finish_decision(open_decision: _OpenDecision, lines: list[str], committee: str, meeting_date) -> ParsedDecision:
-    absent: list[str] = []
-    kept = []
-    for line in lines:
-        names = blocks.absence_label(line)
-        if names is not None:
-            absent.extend(names)
-            continue  # "Fraværende: …" is a field, not decision text
-        sentence_names = blocks.absence_sentence(line)
-        if sentence_names:
-            absent.extend(sentence_names)
-        kept.append(line)
-    text = _paragraphs(kept)
+    facts = votes.read_decision(lines)
     date = parse_date(open_decision.date_text) if open_decision.date_text else meeting_date
-    without_absence = "\n".join(
-        line for line in kept if not blocks.absence_sentence(line)
-    )
     return ParsedDecision(
         body=" ".join(open_decision.body.split()) or committee,
         date=date,
-        text=text,
-        outcome=classify_outcome(without_absence),
-        absent=list(dict.fromkeys(absent)),
+        text=_paragraphs(facts.lines),
+        outcome=classify_outcome(facts.outcome_text),
+        absent=facts.absent,
+        votes=facts.votes,
+        remarks=facts.remarks,
+        vote_rounds=facts.vote_rounds,
+        substitutes=facts.substitutes,
     )
 
 
@@ -498,27 +758,56 @@ def find_committee_in_text(text: str) -> str | None:
     return " ".join(match["name"].split()) if match else None
 
 
+def _case_line_above(lines: list[str], index: int, previous_heading: int) -> int:
+    """A case line printed above its item's heading belongs to that item: where the item starts."""
+    below = _next_content(lines, index + 1, 3)
+    if any(blocks.case_line(line) or blocks.bare_case_id(line) for line in below):
+        return index
+    j = index - 1
+    while j > previous_heading and not lines[j].strip():
+        j -= 1
+    if j > previous_heading and blocks.case_line(lines[j]):
+        return j
+    return index
+
+
+def _split_items(lines: list[str], outline: Outline) -> list[tuple[blocks.Heading, list[str]]]:
+    headings = outline.headings
+    starts = []
+    for n, (i, _h) in enumerate(headings):
+        previous = headings[n - 1][0] if n else -1
+        starts.append(_case_line_above(lines, i, previous))
+    end_of_items = outline.trailer if outline.trailer is not None else len(lines)
+    items = []
+    for n, (i, h) in enumerate(headings):
+        end = starts[n + 1] if n + 1 < len(headings) else end_of_items
+        above = [line for line in lines[starts[n]:i] if line.strip()]
+        items.append((h, [*above, *lines[i + 1:end]]))
+    return items
+
+
 def read(text: str, context: Context) -> tuple[ParsedMeeting, list[str]]:
     """Parse one decoded document; raise ReadError with a plain message when it cannot be read."""
-    lines = reading_lines(text)
+    lines = absorb(reading_lines(text))
     warnings: list[str] = []
-    headings, toc_start, _toc = find_headings(lines)
+    outline = find_headings(lines)
+    headings = outline.headings
     first_item = headings[0][0] if headings else _note_body_start(lines)
-    header_end = min(first_item, toc_start) if toc_start is not None else first_item
-    header = read_header(lines[:header_end])
-
     if headings:
-        items_lines = [
-            (h, lines[i + 1:(headings[n + 1][0] if n + 1 < len(headings) else len(lines))])
-            for n, (i, h) in enumerate(headings)
-        ]
-    else:
-        items_lines = []
+        first_item = _case_line_above(lines, first_item, -1)
+    toc_start = outline.toc_start
+    header_end = min(first_item, toc_start) if toc_start is not None else first_item
+    header = read_header(lines[:header_end], {_fold(h.title) for _, h in headings})
 
-    committee = " ".join(header.committee.split())
+    committee = _committee_name(header.committee)
     meeting_date = parse_date(header.date_text) if header.date_text else None
 
-    items = [read_item(h, body, committee, meeting_date) for h, body in items_lines]
+    items = []
+    for h, body in _split_items(lines, outline):
+        item = read_item(h, body, committee, meeting_date, outline.toc)
+        if outline.group_status.get(next(i for i, k in headings if k is h)):
+            item.closed = True
+        items.append(item)
     decisions = [d for item in items for d in item.decisions]
     if not committee:
         committee = next((d.body for d in decisions if d.body), "")
@@ -553,29 +842,69 @@ def read(text: str, context: Context) -> tuple[ParsedMeeting, list[str]]:
     if municipality is None:
         raise ReadError("kan ikke afgøre kommunen; angiv --municipality")
 
+    warnings.extend(close_doubtful_items(items, kind))
     for item in items:
         attach_facts(item, context, meeting_date)
     if header.text:
         header.other["Tekst"] = "\n".join(header.text)
-    absent = header.absent or list(dict.fromkeys(
-        name for d in decisions if _fold(d.body) == _fold(committee) for name in d.absent
-    ))
-    if kind == "referat" and items and not decisions and items[0].number is not None:
-        warnings.append("referatet har ingen beslutninger")
-    return (
-        ParsedMeeting(
-            municipality=municipality,
-            committee=committee,
-            date=meeting_date,
-            kind=kind,
-            start_time=header.start_time,
-            end_time=header.end_time,
-            location=header.location,
-            title=title,
-            participants=header.participants,
-            absent=absent,
-            header=header.other,
-            items=items,
-        ),
-        warnings,
+    if outline.trailer is not None:
+        _read_trailer(lines[outline.trailer:], header)
+    absent = list(dict.fromkeys(header.absent)) if header.absent_given else _absent_from_meeting(items, committee)
+    meeting = ParsedMeeting(
+        municipality=municipality,
+        committee=committee,
+        date=meeting_date,
+        kind=kind,
+        start_time=header.start_time,
+        end_time=header.end_time,
+        location=header.location,
+        title=title,
+        participants=header.participants,
+        absent=absent,
+        header=header.other,
+        items=items,
     )
+    votes.apply_attendance(meeting)
+    warnings.extend(misread_signs(meeting, outline))
+    return meeting, warnings
+
+
+def _absent_from_meeting(items: list[ParsedItem], committee: str) -> list[str]:
+    """Without an absence line in the header: those absent from at least half of the committee's
+    decisions at this meeting. Absences in closed items are not counted: they may name the person
+    a closed case is about."""
+    own = [d for item in items if not item.closed for d in item.decisions if _fold(d.body) == _fold(committee)]
+    counts: dict[str, int] = {}
+    for decision in own:
+        for name in dict.fromkeys(decision.absent):
+            counts[name] = counts.get(name, 0) + 1
+    return [name for name, count in counts.items() if count * 2 >= len(own)]
+
+
+def _read_trailer(lines: list[str], header: Header) -> None:
+    """The meeting's closing blocks ("Bilagsliste", "Underskriftsblad", "Mødet hævet kl. …") as header fields."""
+    label, buffer = "Efter sidste punkt", []
+
+    def keep():
+        text = _paragraphs(buffer)
+        if text:
+            header.other[label] = f"{header.other[label]}\n\n{text}" if label in header.other else text
+
+    for line in lines:
+        text = line.strip()
+        if blocks.meeting_end(text):
+            keep()
+            header.other["Mødet hævet"] = text
+            label, buffer = "Efter sidste punkt", []
+        elif text.casefold().rstrip(":") in blocks.END_OF_MEETING:
+            keep()
+            label, buffer = text.rstrip(":"), []
+        else:
+            buffer.append(line)
+    keep()
+
+
+def _committee_name(text: str) -> str:
+    """"mødet i Beskæftigelsesudvalget" → "Beskæftigelsesudvalget"."""
+    name = " ".join(text.split())
+    return re.sub(r"^(?:til\s+)?(?:mødet|møde)\s+i\s+", "", name, flags=re.IGNORECASE)

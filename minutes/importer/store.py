@@ -250,8 +250,11 @@ def _copy_items(
                         search_document,
                     )
                 )
-        decisions = [(id_, n, d.body[:200], d.date, d.text, d.outcome, d.absent)
-                     for id_, p in zip(ids, items, strict=True) for n, d in enumerate(p.decisions)]
+        decisions = [
+            (id_, n, d.body[:200], d.date, d.text, d.outcome, [a[:200] for a in d.absent], _json_or_null(d.votes),
+             _json_or_null(d.vote_rounds), d.remarks, [s[:200] for s in d.substitutes])
+            for id_, p in zip(ids, items, strict=True) for n, d in enumerate(p.decisions)
+        ]
         mentions = [(id_, organisation_ids[m.organisation], m.sentence)
                     for id_, p in zip(ids, items, strict=True) for m in p.mentions
                     if m.organisation in organisation_ids]
@@ -260,7 +263,8 @@ def _copy_items(
         amounts = [(id_, a.text[:100], a.kroner, a.sentence)
                    for id_, p in zip(ids, items, strict=True) for a in p.amounts]
         for table, rows in [
-            ('minutes_decision (item_id, "order", body, date, text, outcome, absent)', decisions),
+            ('minutes_decision (item_id, "order", body, date, text, outcome, absent, votes, vote_rounds, remarks, '
+             "substitutes)", decisions),
             ("minutes_organisationmention (item_id, organisation_id, sentence)", mentions),
             ("minutes_followup (item_id, sentence, period, due_start, due_end)", follow_ups),
             ("minutes_amount (item_id, text, kroner, sentence)", amounts),
@@ -270,6 +274,10 @@ def _copy_items(
                     for row in rows:
                         copy.write_row(row)
     return len(items), len(decisions), len(mentions)
+
+
+def _json_or_null(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _record_candidates(parsed) -> None:

@@ -172,14 +172,31 @@ def test_accessibility_scan_finds_nothing_serious(page, axe, url):
     assert serious == []
 
 
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # the IHDR chunk
+
+
 def test_screenshots(page):
-    """Screenshots for README; written when SCREENSHOTS names a folder (make screenshots)."""
+    """The README's pictures show what their captions say; written when SCREENSHOTS names a folder
+    (make screenshots)."""
     folder = os.environ.get("SCREENSHOTS")
     page.goto("/soeg/?q=Code+of+Care")
+    expect(page.locator("#results-heading")).to_contain_text("3 punkter")
+    expect(page.locator(".result mark").first).to_have_text("Code")
+    expect(page.locator(".result .badge").first).to_be_visible()
+    results, facets = page.locator(".results").bounding_box(), page.locator(".facets").bounding_box()
+    assert facets["x"] >= results["x"] + results["width"] or facets["x"] + facets["width"] <= results["x"], \
+        "the facet column stands beside the results"
     search_png = page.screenshot(full_page=True)
     page.goto("/organisationer/code-of-care/")
+    expect(page.locator("h1")).to_have_text("Code of Care")
+    timeline = " ".join(page.locator(".timeline").all_inner_texts())
+    assert "Slagelse" in timeline and "Fredericia" in timeline and "317.000 kr." in timeline
     organisation_png = page.screenshot(full_page=True)
-    assert search_png[:4] == organisation_png[:4] == b"\x89PNG"
+    assert png_size(search_png)[0] == png_size(organisation_png)[0] == 1280
+    assert png_size(search_png)[1] >= 900 and png_size(organisation_png)[1] >= 900  # the whole page, not a crop
+    assert search_png != organisation_png
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         (Path(folder) / "search.png").write_bytes(search_png)

@@ -1,4 +1,4 @@
-"""python manage.py import_referater PATH... [--municipality NAME] [--dry-run] [--json] [--force]"""
+"""python manage.py import_referater PATH... [--municipality NAME] [--dry-run] [--json] [--force] [--strict]"""
 
 import getpass
 import hashlib
@@ -69,6 +69,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="læs og vis, men gem intet")
         parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON på stdout")
         parser.add_argument("--force", action="store_true", help="læs filer igen, selv om de er importeret")
+        parser.add_argument("--strict", action="store_true",
+                            help="gem ikke et dokument, der ser forkert læst ud (advarsler fra læseren)")
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                             help="processer der læser filer samtidig (standard: antal kerner)")
 
@@ -244,6 +246,11 @@ class Command(BaseCommand):
     def _finish(self, document, dry_run, options, run):
         if document.status == "error":
             return document, {}
+        if options.get("strict") and document.misread:
+            return ParsedDocument(
+                path=document.path, status="error", warnings=document.warnings,
+                error=f"{document.path}: ser forkert læst ud og er ikke gemt (--strict): "
+                      f"{'; '.join(document.misread)}"), {}
         if dry_run:
             items = document.meeting.items
             return document, {"status": "read", "items": len(items),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('committees', '0002_pg_trgm_and_municipalities'),
+        ('committees', '0003_registry_entry'),
     ]
 
     operations = [

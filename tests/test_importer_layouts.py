@@ -1,0 +1,191 @@
+"""Layouts and artefacts the importer meets in real referater, and failing closed when in doubt."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from minutes.importer import blocks
+from minutes.importer.decode import reading_lines
+from minutes.importer.pages import absorb
+from minutes.models import AgendaItem, ImportRun
+
+pytestmark = pytest.mark.django_db
+
+# A layout in none of the shared examples: bulleted "Pkt." headings, the committee and status on
+# the case line, decisions as "<committee>, <date>, pkt. N", a closed item whose status word ends
+# its case line after a run of spaces (a PDF table), page furniture between paragraphs.
+BULLETED = """Vordingborg Kommune
+Social- og Sundhedsudvalget
+Referat 13-06-2023 kl. 15:00
+
+• Pkt. 61 Godkendelse af dagsorden
+Sagsnr. 410221 Social- og Sundhedsudvalget Åbent punkt
+Social- og Sundhedsudvalget, 13-06-2023, pkt. 61
+Godkendt.
+
+• Pkt. 62 Aftale med Kvistgaard Beskæftigelsescenter om forløb for borgere i ressourceforløb
+Sagsnr. 410298 Social- og Sundhedsudvalget Åbent punkt
+Sagsfremstilling
+Kvistgaard Beskæftigelsescenter tilbyder forløb i køkken og værksted, og målet er, at borgerne kommer
+tættere på beskæftigelse. Aftalen omfatter beskæfti-
+gelsesindsatsen for 20 borgere om året, og medﬁnansieringen er 450.000 kr. Integrations\u00adindsatsen og ﬁnansieringen
+Side 3 af 7
+indgår ikke.
+Social- og Sundhedsudvalget, 13-06-2023, pkt. 62
+Godkendt.
+
+• Pkt. 63 Personalesag vedrørende Ravnholtprojektet
+Sagsnr.: 410377     Dok.nr.: 88812     Lukket
+Social- og Sundhedsudvalget, 13-06-2023, pkt. 63
+Taget til efterretning.
+"""
+
+
+@pytest.fixture
+def stdin(monkeypatch):
+    def use(text):
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
+    return use
+
+
+def parse(text, stdin, *args):
+    stdin(text)
+    out = io.StringIO()
+    call_command("import_referater", "-", "--dry-run", "--json", *args, stdout=out, stderr=io.StringIO())
+    return json.loads(out.getvalue())["documents"][0]
+
+
+def test_an_unseen_bulleted_layout_reads_item_by_item(stdin):
+    document = parse(BULLETED, stdin)
+    meeting = document["meeting"]
+    assert meeting["committee"] == "Social- og Sundhedsudvalget"
+    assert [(i["number"], i["case_number"], i["closed"]) for i in meeting["items"]] == [
+        ("61", "410221", False), ("62", "410298", False), ("63", "410377", True)]
+    assert meeting["items"][1]["title"] == (
+        "Aftale med Kvistgaard Beskæftigelsescenter om forløb for borgere i ressourceforløb")
+    assert [(d["body"], d["date"], d["outcome"]) for d in meeting["items"][1]["decisions"]] == [
+        ("Social- og Sundhedsudvalget", "2023-06-13", "approved")]
+    assert document["warnings"] == []
+
+
+def test_pdf_artefacts_leave_the_text_whole_and_split_no_word(stdin):
+    text = parse(BULLETED, stdin)["meeting"]["items"][1]["sections"]["Sagsfremstilling"]
+    assert "beskæftigelsesindsatsen" in text and "beskæfti-" not in text  # joined across the line break
+    assert "medfinansieringen" in text  # the ligature spelled out
+    assert "Integrationsindsatsen" in text  # the soft hyphen gone
+    assert "Side 3" not in text and "indgår ikke." in text  # the footer absorbed, the paragraph kept
+
+
+def test_search_finds_the_words_pdf_text_broke(client, tmp_path):
+    (tmp_path / "bulleted.txt").write_text(BULLETED)
+    call_command("import_referater", str(tmp_path / "bulleted.txt"), stdout=io.StringIO(), stderr=io.StringIO())
+    item = AgendaItem.objects.get(number="62", meeting__committee__name="Social- og Sundhedsudvalget")
+    for query in ("beskæftigelsesindsatsen", "finansiering", "medfinansieringen", "integrationsindsatsen"):
+        results = client.get("/api/search", {"q": query}).json()["results"]
+        assert f"/punkt/{item.pk}/" in json.dumps(results), query
+
+
+def test_a_suspended_hyphen_stays():
+    assert absorb(["Beskæftigelses-", "og Socialudvalget"]) == ["Beskæftigelses-", "og Socialudvalget"]
+    assert absorb(["på arbejds-", "markedet eller"]) == ["på arbejdsmarkedet", "eller"]
+
+
+def test_page_furniture_is_absorbed():
+    lines = reading_lines("Udvalget 11-04-2016\nTekst om sagen\nSide 233\n\x0cUdvalget 11-04-2016\nmere tekst\n"
+                          "Side 234\n\x0cUdvalget 11-04-2016\nSide 3 af 12\nSide 198")
+    assert [line for line in absorb(lines) if line] == ["Udvalget 11-04-2016", "Tekst om sagen", "mere tekst"]
+
+
+@pytest.mark.parametrize("line", ["Til toppen", "• Udskriv", "Udskriv hele dagsordnen", "Fold alle ud",
+                                  "Tilbage til oversigt", "fold dette punkt ind", "Hent som fil:"])
+def test_web_navigation_is_no_content(line):
+    assert blocks.is_navigation(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Lukket", "Lukket punkt", "(Lukket sag)", "Fortroligt", "Closed item",
+    "Sagsnr.: 23/1    Dok.nr.: 5     Lukket", "Dok.nr.: 3502 Sagsid.: 16/1987 Initialer: mkj Lukket sag",
+    "Til behandling - for lukkede døre", "Lukket punkt: Personsag", "Personsag (lukket)",
+])
+def test_every_closed_status_word_is_a_closed_marker(line):
+    assert blocks.closed_marker(line)
+
+
+@pytest.mark.parametrize("line", ["Butikken er lukket om søndagen.", "Åbent punkt", "Sagsnr.: 23/1 Åben sag"])
+def test_open_lines_are_no_closed_marker(line):
+    assert not blocks.closed_marker(line)
+
+
+HIDDEN_CLOSED = """Økonomiudvalget – Referat – 12. februar 2024
+Slagelse Kommune
+
+1. Godkendelse af dagsorden (B)
+Beslutning
+Godkendt.
+
+2. Orientering om budgettet (B)
+Sagens indhold
+Budgettet følger planen.
+Lukket punkt – Fortrolig personsag om Quaxbjerg
+Sagens indhold
+Medarbejderen Quaxbjerg har fået en advarsel.
+Beslutning
+Taget til efterretning.
+
+3. Ansøgning om tilskud (B)
+Sagsnr.: 24-000123
+"""
+
+
+def test_a_closed_marker_inside_an_open_item_holds_it_back(stdin):
+    document = parse(HIDDEN_CLOSED, stdin)
+    items = {i["number"]: i for i in document["meeting"]["items"]}
+    assert (items["1"]["closed"], items["2"]["closed"], items["3"]["closed"]) == (False, True, True)
+    assert any("punkt 2" in w and "holdes tilbage" in w for w in document["warnings"])
+    assert any("punkt 3" in w and "gemt som lukket" in w for w in document["warnings"])
+
+
+def test_strict_fails_a_misread_document_and_stores_nothing(stdin, tmp_path):
+    path = tmp_path / "oekonomiudvalget.txt"
+    path.write_text(HIDDEN_CLOSED)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_referater", str(path), "--strict", stdout=out, stderr=err)
+    assert exit_.value.code == 1
+    assert "ser forkert læst ud og er ikke gemt (--strict)" in err.getvalue()
+    assert not AgendaItem.objects.filter(meeting__source__file_name__endswith="oekonomiudvalget.txt").exists()
+
+
+def test_without_strict_the_warnings_reach_the_import_run(tmp_path):
+    path = tmp_path / "oekonomiudvalget.txt"
+    path.write_text(HIDDEN_CLOSED)
+    call_command("import_referater", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    run = ImportRun.objects.latest("started_at")
+    assert sum("holdes tilbage" in w for w in run.warnings) == 1
+    held = AgendaItem.objects.get(title="Orientering om budgettet")
+    assert held.closed
+
+
+def test_closed_items_of_every_layout_are_hidden_from_the_public(client, admin_client, tmp_path):
+    (tmp_path / "bulleted.txt").write_text(BULLETED)
+    data = Path(__file__).parent / "data" / "importer"
+    call_command("import_referater", str(tmp_path / "bulleted.txt"), *map(str, sorted(data.glob("*/in.txt"))),
+                 "--workers", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    closed = list(AgendaItem.objects.filter(closed=True).select_related("meeting__source"))
+    layouts = {Path(item.meeting.source.file_name).parent.name for item in closed}
+    assert len(closed) >= 9 and len(layouts) >= 8  # every layout that has a closed item
+    for item in closed:
+        assert client.get(f"/punkt/{item.pk}/").status_code == 404
+        assert admin_client.get(f"/punkt/{item.pk}/").status_code == 200
+        words = " ".join(w for w in item.title.split() if len(w) > 4) or item.title
+        public = client.get("/api/search", {"q": words}).json()
+        staff = admin_client.get("/api/search", {"q": words}).json()
+        assert f"/punkt/{item.pk}/" in json.dumps(staff), item.title  # the check can fail
+        assert f"/punkt/{item.pk}/" not in json.dumps(public), item.title
+        assert public["count"] < staff["count"], item.title  # counted for staff only
+        for path in ("/soeg/feed.atom", "/soeg/eksport.csv", "/soeg/"):
+            body = client.get(path, {"q": words}).content.decode()
+            assert f"/punkt/{item.pk}/" not in body, (path, item.title)
