@@ -2,10 +2,12 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Municipality, Organisation, OrganisationCandidate
+from minutes.admin import HidesClosedOnDelete
+from minutes.models import AgendaItem
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(HidesClosedOnDelete, admin.ModelAdmin):
     list_display = ["name", "official_name", "code", "region"]
     list_filter = ["region"]
     search_fields = ["name", "official_name", "=code"]
@@ -13,7 +15,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(HidesClosedOnDelete, admin.ModelAdmin):
     list_display = ["name", "municipality"]
     list_filter = ["municipality__region", "municipality"]
     search_fields = ["name", "municipality__name"]
@@ -25,15 +27,13 @@ class CommitteeAdmin(admin.ModelAdmin):
         the same transaction (for a large committee, some seconds)."""
         super().save_model(request, obj, form, change)
         if change and {"name", "municipality"} & set(form.changed_data):
-            from minutes.models import AgendaItem
-
             items = AgendaItem.objects.filter(committee=obj)
             items.update(municipality_id=obj.municipality_id)
             items.reindex()
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HidesClosedOnDelete, admin.ModelAdmin):
     list_display = ["name", "kind", "alias_list"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases"]
@@ -49,7 +49,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         told the command that does it."""
         super().save_model(request, obj, form, change)
         if change and {"name", "aliases"} & set(form.changed_data):
-            mentioning = obj.mentions.count()
+            mentioning = obj.mentions.filter(item__in=AgendaItem.objects.visible_to(request.user)).count()
             if mentioning:
                 messages.warning(request, _(
                     "Navnene søges først i de %(n)d punkter, der nævner organisationen, når de er "
@@ -63,8 +63,13 @@ class OrganisationCandidateAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["name", "example"]
     autocomplete_fields = ["organisation"]
-    readonly_fields = ["occurrences", "example", "first_seen"]
+    readonly_fields = ["occurrences", "example", "in_open_item", "first_seen"]
     actions = ["accept", "reject"]
+
+    def get_queryset(self, request):
+        candidates = super().get_queryset(request)
+        # A name known only from closed items, with its sentence, is closed text.
+        return candidates if request.user.has_perm("minutes.view_closed_item") else candidates.filter(in_open_item=True)
 
     @admin.action(description=_("Godkend som ny organisation"))
     def accept(self, request, queryset):

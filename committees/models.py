@@ -164,6 +164,11 @@ class OrganisationCandidate(models.Model):
     )
     occurrences = models.PositiveIntegerField(_("forekomster"), default=0)
     example = models.TextField(_("eksempel"), blank=True, help_text=_("En sætning hvor navnet står."))
+    in_open_item = models.BooleanField(
+        _("set i et åbent punkt"), default=False,
+        help_text=_("Ellers kendes navnet og eksemplet kun fra lukkede punkter og vises kun for brugere, "
+                    "der må se lukkede punkter."),
+    )
     first_seen = models.DateTimeField(auto_now_add=True)
 
     class Meta:

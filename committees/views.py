@@ -28,7 +28,7 @@ def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
     committees = municipality.committees.annotate(meeting_count=Count("meetings")).order_by("name")
     meetings = Meeting.objects.filter(committee__municipality=municipality).select_related("committee")
-    meetings = meetings.annotate(item_count=Count("items")).order_by("-date", "committee__name")
+    meetings = meetings.with_item_count(request.user).order_by("-date", "committee__name")
     return render(request, "committees/municipality.html", {
         "municipality": municipality, "committees": committees, "years": _meetings_by_year(meetings),
     })
@@ -37,7 +37,7 @@ def municipality_detail(request, slug):
 def committee_detail(request, municipality, slug):
     committees = Committee.objects.select_related("municipality")
     committee = get_object_or_404(committees, municipality__slug=municipality, slug=slug)
-    meetings = committee.meetings.annotate(item_count=Count("items")).order_by("-date")
+    meetings = committee.meetings.with_item_count(request.user).order_by("-date")
     return render(request, "committees/committee.html", {"committee": committee, "years": _meetings_by_year(meetings)})
 
 

@@ -6,16 +6,28 @@ decisions by several bodies (a committee recommends, the council decides).
 """
 
 import functools
+import re
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee, Municipality, Organisation
+
+
+class SourceDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The sources whose text `user` may read. Without view_closed_item only those of a meeting
+        without closed items, every version alike: a closed item's case number and initials stand in
+        the text even when the item has no body. A source without a meeting is withheld too."""
+        if user is not None and user.has_perm("minutes.view_closed_item"):
+            return self
+        return (self.filter(meeting__isnull=False).exclude(meeting__items__closed=True)
+                .exclude(current_for__items__closed=True))
 
 
 class SourceDocument(models.Model):
@@ -35,6 +47,8 @@ class SourceDocument(models.Model):
         "ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
     )
 
+    objects = SourceDocumentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-imported_at"]
         verbose_name = _("kildedokument")
@@ -42,6 +56,19 @@ class SourceDocument(models.Model):
 
     def __str__(self):
         return self.file_name
+
+    @property
+    def base_name(self) -> str:
+        """The file's name without the folders it had on the importing machine (shown publicly)."""
+        return re.split(r"[\\/]", self.file_name)[-1]
+
+
+class MeetingQuerySet(models.QuerySet):
+    def with_item_count(self, user):
+        """Each meeting with item_count: how many of its items `user` may see (AgendaItem visible_to)."""
+        if user is not None and user.has_perm("minutes.view_closed_item"):
+            return self.annotate(item_count=Count("items"))
+        return self.annotate(item_count=Count("items", filter=Q(items__closed=False)))
 
 
 class Meeting(models.Model):
@@ -58,6 +85,7 @@ class Meeting(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.REFERAT)
     title = models.CharField(_("titel"), max_length=500, blank=True, help_text=_("Overskrift på et notat."))
     participants = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name=_("deltagere"))
+    # Gathered from every decision, closed items' too: shown through absent_visible_to().
     absent = ArrayField(models.CharField(max_length=200), default=list, blank=True, verbose_name=_("fraværende"))
     header = models.JSONField(
         _("øvrige oplysninger"), default=dict, blank=True,
@@ -68,6 +96,8 @@ class Meeting(models.Model):
         help_text=_("Den version af dokumentet mødets punkter kommer fra."),
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "committee__name"]
@@ -84,6 +114,20 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("minutes:meeting", args=[self.pk])
+
+    def absent_visible_to(self, user) -> list[str]:
+        """The absent members as `user` may see them. `absent` is gathered from every decision of
+        the meeting, so a name recorded only in items hidden from the user (a closed personnel
+        case, also one closed after import) is left out; a name also absent from a visible item
+        stays."""
+        if user is not None and user.has_perm("minutes.view_closed_item"):
+            return list(self.absent)
+        visible = AgendaItem.objects.visible_to(user).filter(pk=OuterRef("item_id"))
+        shown, hidden = set(), set()
+        decisions = Decision.objects.filter(item__meeting=self).annotate(visible=Exists(visible))
+        for is_visible, names in decisions.values_list("visible", "absent"):
+            (shown if is_visible else hidden).update(names)
+        return [name for name in self.absent if name in shown or name not in hidden]
 
 
 class AgendaItemQuerySet(models.QuerySet):

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from minutes.models import AgendaItem, Decision, FollowUp, Meeting, OrganisationMention
+from minutes.models import AgendaItem, Decision, FollowUp, Meeting, OrganisationMention, SourceDocument
 from search.similar import similar_items
 
 FOLLOW_UPS_PER_PAGE = 50
@@ -24,16 +24,18 @@ def meeting_detail(request, pk):
     items = meeting.items.prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("order")))
     rows = [(item, item.pk in visible) for item in items]
     versions = meeting.sources.order_by("-imported_at").only("pk", "file_name", "imported_at")
-    return render(request, "minutes/meeting.html", {"meeting": meeting, "rows": rows, "versions": versions})
+    return render(request, "minutes/meeting.html", {
+        "meeting": meeting, "rows": rows, "versions": versions, "absent": meeting.absent_visible_to(request.user),
+    })
 
 
 def meeting_source(request, pk):
-    """The source document as received; withheld from the public when it carries a closed item's text."""
-    meeting = get_object_or_404(Meeting.objects.select_related("source"), pk=pk)
-    closed_content = meeting.items.filter(closed=True).exclude(sections=[], decisions__isnull=True).exists()
-    if closed_content and not request.user.has_perm("minutes.view_closed_item"):
+    """The source document as received; withheld from users who may not see the meeting's closed items."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    source = SourceDocument.objects.visible_to(request.user).filter(pk=meeting.source_id).first()
+    if source is None:
         return render(request, "minutes/source_withheld.html", {"meeting": meeting}, status=403)
-    return HttpResponse(meeting.source.text, content_type="text/plain; charset=utf-8")
+    return HttpResponse(source.text, content_type="text/plain; charset=utf-8")
 
 
 def item_detail(request, pk):

@@ -1,11 +1,16 @@
-"""The word table behind "Mente du …?": every indexed word with its count."""
+"""The word table behind "Mente du …?": every word of the open items, with its count.
+
+Counts go up when an item is stored open and down again when it is replaced by a new version
+of its meeting, closed, edited or deleted, so a word that is left only in closed items (or in
+no item) drops out of the table and is never suggested."""
 
 import functools
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 
 from search.danish import WORD, normalise
 
@@ -24,6 +29,17 @@ def vocabulary(texts: Iterable[str]) -> dict[str, tuple[int, str]]:
     return merged
 
 
+def item_text(title: str, section_texts: Iterable[str]) -> str:
+    """What of an item the word table counts: its title and its sections."""
+    return f"{title}\n" + "\n".join(section_texts)
+
+
+def stored_vocabulary(items) -> dict[str, tuple[int, str]]:
+    """The vocabulary the open items among `items` (a queryset of stored AgendaItems) counted."""
+    rows = items.filter(closed=False).values_list("title", "sections")
+    return vocabulary(item_text(title, (s["text"] for s in sections)) for title, sections in rows.iterator())
+
+
 @functools.lru_cache(maxsize=200_000)
 def _key(surface: str) -> tuple[str, str | None]:
     """(printed form, word-table key), the key None for what is no suggestion (short words, numbers)."""
@@ -39,17 +55,56 @@ def merge(into: dict[str, tuple[int, str]], words: dict[str, tuple[int, str]]) -
         into[key] = (previous[0] + count, previous[1]) if previous else (count, display)
 
 
-def count_words(words: dict[str, tuple[int, str]]) -> None:
-    """Add a vocabulary (from vocabulary()) to the word table in one statement."""
-    if not words:
-        return
-    rows = [[key, display, count] for key, (count, display) in sorted(words.items())]
+def count_words(words: dict[str, tuple[int, str]], removed: dict[str, tuple[int, str]] | None = None) -> None:
+    """Add a vocabulary (from vocabulary()) to the word table and take `removed` (the words of
+    items replaced, closed or deleted) out of it: the difference, in one statement each way. A
+    word whose count reaches zero is deleted."""
+    change = dict(words)
+    for key, (count, display) in (removed or {}).items():
+        previous = change.get(key)
+        change[key] = (previous[0] - count, previous[1]) if previous else (-count, display)
+    added = [[key, display, count] for key, (count, display) in sorted(change.items()) if count > 0]
+    taken = [[key, -count] for key, (count, _display) in sorted(change.items()) if count < 0]
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO search_word (word, display, count)
-            SELECT r->>0, r->>1, (r->>2)::int FROM jsonb_array_elements(%s::jsonb) AS r
-            ON CONFLICT (word) DO UPDATE SET count = search_word.count + EXCLUDED.count
-            """,
-            [json.dumps(rows, ensure_ascii=False)],
-        )
+        if added:
+            cursor.execute(
+                """
+                INSERT INTO search_word (word, display, count)
+                SELECT r->>0, r->>1, (r->>2)::int FROM jsonb_array_elements(%s::jsonb) AS r
+                ON CONFLICT (word) DO UPDATE SET count = search_word.count + EXCLUDED.count
+                """,
+                [json.dumps(added, ensure_ascii=False)],
+            )
+        if taken:
+            # Rows are locked in word order, as the insert above takes them: two writers never
+            # wait for each other in a circle.
+            cursor.execute(
+                """
+                WITH taken AS (SELECT r->>0 AS word, (r->>1)::int AS count FROM jsonb_array_elements(%s::jsonb) AS r),
+                locked AS (SELECT word FROM search_word WHERE word IN (SELECT word FROM taken) ORDER BY word FOR UPDATE)
+                UPDATE search_word SET count = greatest(search_word.count - taken.count, 0)
+                FROM taken, locked WHERE search_word.word = taken.word AND locked.word = taken.word
+                """,
+                [json.dumps(taken, ensure_ascii=False)],
+            )
+            cursor.execute("DELETE FROM search_word WHERE word = ANY(%s) AND count = 0", [[key for key, _ in taken]])
+
+
+@contextmanager
+def recounted(items: Callable):
+    """Count the words of the stored items `items()` returns again once the block has run: what
+    the block edited, closed or deleted goes out of the word table, what it opened comes in."""
+    before = stored_vocabulary(items())
+    yield
+    count_words(stored_vocabulary(items()), removed=before)
+
+
+def rebuild() -> int:
+    """The word table counted afresh from every open item; the number of words."""
+    from minutes.models import AgendaItem
+
+    words = stored_vocabulary(AgendaItem.objects.all())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_word")
+        count_words(words)
+    return len(words)

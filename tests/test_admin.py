@@ -2,12 +2,13 @@
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from committees.models import Committee, Organisation
 from minutes.models import AgendaItem, Decision, Meeting, OrganisationMention
+
+from builders import admin_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("corpus")]
 
@@ -78,48 +79,12 @@ def test_a_meetings_new_date_and_committee_reach_its_items(admin_client):
     assert set(shown.values_list("pk", flat=True)) == {i.pk for i in items if not i.closed}
 
 
-class _FormFields(HTMLParser):
-    """The values a browser would send for the admin's change form, as rendered."""
-
-    def __init__(self):
-        super().__init__()
-        self.data, self._textarea, self._select = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-            if a.get("type") in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.data[name] = a.get("value", "on")
-            else:
-                self.data[name] = a.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = ""
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.data[self._select] = a.get("value", "")
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea] += data
-
-
 def test_an_items_title_changed_in_the_admin_is_searchable(admin_client):
     item = _item_without_mentions()
     url = f"/admin/minutes/agendaitem/{item.pk}/change/"
-    form = _FormFields()
-    form.feed(admin_client.get(url).content.decode())
-    assert "decisions-TOTAL_FORMS" in form.data and item.pk not in _found("Havnebadet")
-    response = admin_client.post(url, {**form.data, "title": "Havnebadet ved Kalvebod", "_save": "Gem"})
+    form = admin_form(admin_client, url)
+    assert "decisions-TOTAL_FORMS" in form and item.pk not in _found("Havnebadet")
+    response = admin_client.post(url, {**form, "title": "Havnebadet ved Kalvebod", "_save": "Gem"})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert item.pk in _found("Havnebadet")
 
@@ -128,9 +93,8 @@ def test_an_item_moved_to_another_meeting_in_the_admin_takes_that_meetings_date_
     item = _item_without_mentions()
     other = Meeting.objects.exclude(committee__municipality=item.municipality).order_by("pk").first()
     url = f"/admin/minutes/agendaitem/{item.pk}/change/"
-    form = _FormFields()
-    form.feed(admin_client.get(url).content.decode())
-    response = admin_client.post(url, {**form.data, "meeting": other.pk, "order": 9999, "number": "", "_save": "Gem"})
+    form = admin_form(admin_client, url)
+    response = admin_client.post(url, {**form, "meeting": other.pk, "order": 9999, "number": "", "_save": "Gem"})
     assert response.status_code == 302, response.content.decode()[:3000]
     item.refresh_from_db()
     assert (item.date, item.committee_id, item.municipality_id) == (
@@ -146,9 +110,8 @@ def test_a_committee_renamed_or_moved_in_the_admin_carries_its_items_along(admin
     items = set(AgendaItem.objects.filter(committee=committee, closed=False).values_list("pk", flat=True))
     assert items and not items & _found("Søfartsudvalget")
     url = f"/admin/committees/committee/{committee.pk}/change/"
-    form = _FormFields()
-    form.feed(admin_client.get(url).content.decode())
-    response = admin_client.post(url, {**form.data, "name": "Søfartsudvalget", "slug": "soefartsudvalget",
+    form = admin_form(admin_client, url)
+    response = admin_client.post(url, {**form, "name": "Søfartsudvalget", "slug": "soefartsudvalget",
                                        "municipality": elsewhere.pk, "_save": "Gem"})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert _found("Søfartsudvalget") >= items
@@ -189,9 +152,8 @@ def test_reindex_items_says_plainly_what_is_wrong(args, message):
 def test_the_admin_says_how_to_reindex_after_an_organisations_names_change(admin_client):
     organisation = Organisation.objects.get(name="Den Sociale Investeringsfond")
     url = f"/admin/committees/organisation/{organisation.pk}/change/"
-    form = _FormFields()
-    form.feed(admin_client.get(url).content.decode())
-    response = admin_client.post(url, {**form.data, "aliases": form.data["aliases"] + ",Investeringskassen",
+    form = admin_form(admin_client, url)
+    response = admin_client.post(url, {**form, "aliases": form["aliases"] + ",Investeringskassen",
                                        "_save": "Gem"}, follow=True)
     page = response.content.decode()
     assert f"reindex_items --organisation {organisation.slug}" in page, re.findall(r"errorlist.{0,300}", page)
@@ -203,9 +165,8 @@ def test_a_decision_moved_to_another_item_in_the_admin_reindexes_both(admin_clie
     target = (AgendaItem.objects.filter(closed=False, decisions__isnull=True).exclude(pk=source.pk)
               .order_by("pk").first())
     url = f"/admin/minutes/decision/{decision.pk}/change/"
-    form = _FormFields()
-    form.feed(admin_client.get(url).content.decode())
-    response = admin_client.post(url, {**form.data, "item": target.pk, "_save": "Gem"})
+    form = admin_form(admin_client, url)
+    response = admin_client.post(url, {**form, "item": target.pk, "_save": "Gem"})
     assert response.status_code == 302, response.content.decode()[:3000]
     source.refresh_from_db()
     target.refresh_from_db()

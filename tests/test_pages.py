@@ -80,13 +80,13 @@ def test_csv_export_has_all_results_and_named_columns(client):
     assert len(rows) - 1 == client.get("/api/search", {"q": "beskæftigelse"}).json()["count"]
 
 
-def test_meeting_page_lists_items_and_closed_items_by_title_only(client):
+def test_meeting_page_lists_items_and_closed_items_by_number_only(client):
     meeting = Meeting.objects.get(committee__municipality__name="Brønderslev")
     page = client.get(meeting.get_absolute_url()).text
     assert "Byrådssalen, Rådhuset" in page and "19:00" in page
     assert "Hans Kirk (V)" in page
     closed = meeting.items.get(closed=True)
-    assert "4. Salg af grund på Havnevej 12" in page and "Lukket punkt" in page
+    assert '4. <span class="badge badge-closed">Lukket punkt</span>' in page and "Havnevej" not in page
     assert closed.get_absolute_url() not in page
     open_items = [i.get_absolute_url() for i in meeting.items.filter(closed=False)]
     assert all(url in page for url in open_items)

@@ -47,8 +47,6 @@ def index_item(item, meeting, organisation_names: dict[str, list[str]]) -> str:
 
 def open_vocabulary(meeting) -> dict:
     """The words of the meeting's open items: a closed item's words must never be suggested."""
-    from search.vocabulary import vocabulary
+    from search.vocabulary import item_text, vocabulary
 
-    return vocabulary(
-        f"{item.title}\n" + "\n".join(t for _, t in item.sections) for item in meeting.items if not item.closed
-    )
+    return vocabulary(item_text(item.title, (t for _, t in item.sections)) for item in meeting.items if not item.closed)

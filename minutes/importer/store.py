@@ -16,7 +16,7 @@ from minutes.importer.organisations import OrganisationMatcher
 from minutes.importer.parsed import ParsedDocument
 from minutes.importer.reader import Context
 from minutes.models import ImportRun, Meeting, SourceDocument
-from search.vocabulary import count_words
+from search.vocabulary import count_words, stored_vocabulary
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -43,6 +43,7 @@ class StoreResult:
     decisions: int = 0
     organisations: int = 0
     warnings: list[str] = field(default_factory=list)
+    replaced_vocabulary: dict = field(default_factory=dict)  # the words of the open items a new version replaced
 
 
 class Registry:
@@ -75,7 +76,8 @@ def store(
     registry: Registry | None = None,
 ) -> StoreResult:
     """Store one document. With count_vocabulary=False the caller adds document.vocabulary to the
-    word table itself (the importer does it once per batch, for the documents that were stored).
+    word table itself and takes the result's replaced_vocabulary out of it (the importer does it
+    once per batch, for the documents that were stored).
     An importer passes one Registry for the whole run; without one it is read here."""
     parsed = document.meeting
     assert parsed is not None, "only successfully read documents are stored"
@@ -119,6 +121,7 @@ def store(
     if meeting is None:
         meeting = Meeting.objects.create(committee_id=committee, date=parsed.date, **fields)
     else:
+        result.replaced_vocabulary = stored_vocabulary(meeting.items.all())
         meeting.items.all().delete()
         for name, value in fields.items():
             setattr(meeting, name, value)
@@ -198,7 +201,7 @@ def _store_items(document, meeting, municipality, committee, registry, count_voc
     if document.vocabulary is None:
         document.vocabulary = open_vocabulary(parsed)
     if count_vocabulary:
-        count_words(document.vocabulary)
+        count_words(document.vocabulary, removed=result.replaced_vocabulary)
     return result
 
 
@@ -280,18 +283,25 @@ def _json_or_null(value) -> str | None:
 def _record_candidates(parsed) -> None:
     """Count each candidate name once per document, in one statement.
 
+    A name seen in an open item is marked so, and its example is then a sentence of an open item:
+    a name and sentence known only from closed items are shown only to those who may see them.
     Names are written in a fixed order, so two imports storing at the same time lock the same
     rows in the same order and never wait for each other in a circle."""
-    rows = [[c.organisation[:200], c.sentence] for item in parsed.items for c in item.candidates]
+    rows = [[c.organisation[:200], c.sentence, not item.closed] for item in parsed.items for c in item.candidates]
     if not rows:
         return
-    with connection.cursor() as cursor:  # DISTINCT ON: once per name, with its first sentence
+    with connection.cursor() as cursor:  # DISTINCT ON: once per name, with its first sentence, an open one first
         cursor.execute(
             """
-            INSERT INTO committees_organisationcandidate (name, example, occurrences, status, first_seen)
-            SELECT DISTINCT ON (lower(r->>0)) r->>0, r->>1, 1, %s, now()
-            FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(r, n) ORDER BY lower(r->>0), n
-            ON CONFLICT ((lower(name))) DO UPDATE SET occurrences = committees_organisationcandidate.occurrences + 1
+            INSERT INTO committees_organisationcandidate (name, example, in_open_item, occurrences, status, first_seen)
+            SELECT DISTINCT ON (lower(r->>0)) r->>0, r->>1, (r->>2)::boolean, 1, %s, now()
+            FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(r, n)
+            ORDER BY lower(r->>0), (r->>2)::boolean DESC, n
+            ON CONFLICT ((lower(name))) DO UPDATE SET
+                occurrences = committees_organisationcandidate.occurrences + 1,
+                example = CASE WHEN committees_organisationcandidate.in_open_item OR NOT EXCLUDED.in_open_item
+                               THEN committees_organisationcandidate.example ELSE EXCLUDED.example END,
+                in_open_item = committees_organisationcandidate.in_open_item OR EXCLUDED.in_open_item
             """,
             [OrganisationCandidate.Status.NEW, json.dumps(rows, ensure_ascii=False)],
         )

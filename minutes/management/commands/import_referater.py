@@ -220,14 +220,15 @@ class Command(BaseCommand):
                     results.append(lane.submit(self._finish, document, dry_run, options, run))
                 else:
                     results.append(self._finish(document, dry_run, options, run))
-        words: dict = {}
+        words, replaced = {}, {}
         for result in results:
             document, outcome = result.result() if isinstance(result, Future) else result
             if outcome.get("status") in (CREATED, UPDATED) and document.vocabulary:
                 merge(words, document.vocabulary)
+            merge(replaced, outcome.pop("replaced_vocabulary", {}))
             yield document, outcome
-        # The suggestion vocabulary of the batch's stored documents, in one statement.
-        count_words(words)
+        # The suggestion vocabulary of the batch's stored documents less that of the items they replaced.
+        count_words(words, removed=replaced)
 
     @staticmethod
     def _parsed(label, job):
@@ -273,7 +274,7 @@ class Command(BaseCommand):
                                         "intet fra filen er gemt; kør med --traceback og rapportér fejlen"), {}
         document.warnings.extend(result.warnings)
         return document, {"status": result.status, "items": result.items, "decisions": result.decisions,
-                          "organisations": result.organisations}
+                          "organisations": result.organisations, "replaced_vocabulary": result.replaced_vocabulary}
 
     def _asynchronous_commit(self):
         """Commit without waiting for the disk (once per database connection).
