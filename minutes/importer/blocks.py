@@ -7,6 +7,7 @@ combine these blocks, not in the blocks themselves, so an unseen layout built
 from them still reads.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ _CLOSED_SUFFIX = re.compile(rf"\s*(?:[-–—]\s*|[(\[]\s*)(?:{_CLOSED_WORDS})\s
 _OPEN_SUFFIX = re.compile(r"\s*[(\[]\s*(?:åbent|åben)(?:\s+(?:punkt|sag))?\s*[)\]]\s*$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=65536)
 def status_line(line: str) -> bool | None:
     """True for a line that is only a closed status ("Lukket", "(Lukket punkt)", "Fortroligt"),
     False for an open one ("Åbent", "Åben sag"), None otherwise."""
@@ -70,10 +72,15 @@ def strip_status(title: str) -> tuple[str, bool | None]:
     return title, status
 
 
+_CLOSED_HINT = re.compile("lukke|fortrolig|closed|offentlig|unntatt", re.IGNORECASE)
+
+
 def closed_marker(line: str) -> bool:
     """A line that marks something closed: a status line, a title with a closed prefix or
     suffix, a label line ending in a closed status, a "for lukkede døre" group heading.
     Inside an open item's text such a line means a heading was not recognised."""
+    if not _CLOSED_HINT.search(line):
+        return False
     text = line.strip().lstrip("•·▪*-– ").strip()
     if not text or len(text) > 300:
         return False
@@ -98,6 +105,7 @@ _ITEM_STATUS = re.compile(r"^[(\[]?(?:åben|åbent|lukket|fortrolig[te]?|closed)
                           re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=65536)
 def group_heading(line: str) -> tuple[str, bool | None] | None:
     """("A. Sager til afgørelse i byrådet", None), ("Lukkede punkter", True),
     ("Åbne dagsordenspunkter", False): a heading over a group of items, and the status it gives them."""
@@ -144,10 +152,15 @@ class Heading:
     status: bool | None = None  # what a status word in the heading said
 
 
+_HEADING_STARTS = set("PpDdSsNnIi•·▪●◦■")
+
+
 def item_heading(line: str) -> Heading | None:
     """A line shaped like a numbered item heading, with its markers taken off the title."""
     indented = line[:1] == " "
     stripped = line.strip()
+    if not stripped or not (stripped[0].isdigit() or stripped[0] in _HEADING_STARTS):
+        return None
     match = _ITEM_PREFIXED.match(stripped)
     prefixed = match is not None
     if not match:
@@ -205,6 +218,7 @@ _KLE_ACCESS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def case_line(line: str) -> tuple[str, str] | None:
     """("23-021728", rest) for "Sagsnr.: 23-021728  Dok.nr.: 1234", also when the case label
     stands after another label ("Dok.nr.: 3187 Sagsid.: 16/2214 Initialer: mkj Åben sag")."""
@@ -228,6 +242,7 @@ def bare_case_id(line: str) -> str | None:
     return text if _BARE_CASE_ID.match(text) else None
 
 
+@functools.lru_cache(maxsize=65536)
 def kle_access_line(line: str) -> tuple[bool, str] | None:
     """(closed, KLE number) for "Åbent - 15.20.00-G01-41-23" / "Lukket - 27.24.00-G01-18-23"."""
     match = _KLE_ACCESS.match(line.strip())
@@ -244,6 +259,8 @@ _PARTY_NAMES = re.compile(
 
 def names_line(line: str) -> list[str] | None:
     """Names with party letters and nothing else ("Marianne Holt (C), Rasmus Hvid (A)")."""
+    if not line.rstrip().endswith((")", ").")):
+        return None
     text = line.strip()
     if not _PARTY_NAMES.match(text):
         return None
@@ -294,9 +311,12 @@ _SECTION_FROM = re.compile(r"^(?:beslutningsforslag|indstilling|udtalelse|hørin
                            re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=65536)
 def section_heading(line: str) -> str | None:
     """The heading as printed (colon removed) when the line is a known section heading."""
     text = line.strip().rstrip(":").strip()
+    if len(text) > 120:
+        return None
     key = " ".join(text.split()).casefold()
     if key in SECTION_HEADINGS or (_CONSEQUENCES.match(key) and len(key.split()) <= 6):
         return text
@@ -340,6 +360,9 @@ def decision_heading(line: str) -> DecisionHeading | None:
     text = line.strip()
     if len(text) > 200:
         return None
+    folded = text.casefold()
+    if "beslutning" not in folded and "pkt" not in folded and "punkt" not in folded:
+        return None
     for form in _DECISION_FORMS:
         match = form.match(text)
         if not match:
@@ -368,6 +391,11 @@ def decision_heading(line: str) -> DecisionHeading | None:
 
 _EARLIER_BODY = re.compile(r"^(?:Udvalg|Organ|Forum|Behandlet\s+i)\s*:\s*(?P<body>\S.{1,150})$", re.IGNORECASE)
 _EARLIER_DATE = re.compile(r"^(?:Dato|Mødedato)\s*:\s*(?P<date>.+)$", re.IGNORECASE)
+
+
+def earlier_body(line: str) -> bool:
+    """The first line of an earlier body's decision block ("Udvalg: Beskæftigelsesudvalget")."""
+    return bool(_EARLIER_BODY.match(line))
 
 
 def earlier_decision(lines: list[str]) -> tuple[str, str, int] | None:

@@ -21,36 +21,42 @@ _CONTINUATION = re.compile(r"^(?P<rest>[a-zæøåé][\wæøåÆØÅ]*)(?P<after>
 _CONJUNCTIONS = {"og", "eller", "samt", "til", "som", "men", "end", "&"}
 
 
+_LIGATURE = re.compile("[\ufb00-\ufb06]")
+
+
 def spell_out(text: str) -> str:
     """Ligatures as their letters (ﬁ → fi)."""
-    return text.translate(_LIGATURES)
+    return text.translate(_LIGATURES) if _LIGATURE.search(text) else text
 
 
-def _is_running_header(line: str, committee_words: bool) -> bool:
-    text = line.strip()
+def _is_running_header(text: str) -> bool:
     return (
-        0 < len(text) <= 100 and bool(find_dates(text)) and committee_words
-        and not blocks.decision_heading(text) and not text.endswith(".")
+        0 < len(text) <= 100 and not text.endswith(".") and bool(_COMMITTEE.search(text))
+        and bool(find_dates(text)) and not blocks.decision_heading(text)
     )
 
 
 def absorb(lines: list[str]) -> list[str]:
     """The reading lines without page furniture; a line that began a page starts with PAGE_BREAK."""
     page_tops = {i for i, line in enumerate(lines) if line.startswith(PAGE_BREAK)}
-    lines = [spell_out(line.replace(PAGE_BREAK, "")) for line in lines]
+    if page_tops:
+        lines = [line.replace(PAGE_BREAK, "") for line in lines]
+    if any(_LIGATURE.search(line) for line in lines):
+        lines = [spell_out(line) for line in lines]
 
     # Running headers: a short line with a date that stands again and again at the top of a
     # page or beside a page number (the committee and date on every page).
     counts = Counter(line.strip() for line in lines if line.strip())
+    running = {text for text, count in counts.items() if count >= 2 and _is_running_header(text)}
     furniture = set()
     for i, line in enumerate(lines):
         text = line.strip()
         if not text:
             continue
-        if blocks.page_number(text):
+        if text[:1] in _PAGE_STARTS and blocks.page_number(text):
             furniture.add(i)
             continue
-        if counts[text] >= 2 and _is_running_header(text, bool(_COMMITTEE.search(text))):
+        if text in running:
             near_page = i in page_tops or any(
                 blocks.page_number(lines[j]) for j in range(max(0, i - 2), min(len(lines), i + 3)) if j != i
             )
@@ -63,6 +69,7 @@ def absorb(lines: list[str]) -> list[str]:
     return join_broken_words(kept)
 
 
+_PAGE_STARTS = set("SPsp0123456789")
 _COMMITTEE = re.compile(r"udvalg|byråd|kommunalbestyrelse|borgerrepræsentation|regionsråd|bestyrelse|råd\b",
                         re.IGNORECASE)
 

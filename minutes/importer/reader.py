@@ -189,7 +189,7 @@ class Outline:
     regrouped: set[int] = field(default_factory=set)  # headings whose number went down under a new group
 
 
-def _table_of_contents(lines, candidates, content_confirmed) -> tuple[set[int], dict]:
+def _table_of_contents(lines, candidates, content_confirmed, keys) -> tuple[set[int], dict]:
     """Runs of headings close together (nothing but blank lines, group headings or short
     lines between them), numbers increasing, not followed by item blocks, whose entries
     come back later as headings."""
@@ -216,8 +216,8 @@ def _table_of_contents(lines, candidates, content_confirmed) -> tuple[set[int], 
     for run in runs:
         if len(run) < 2:
             continue
-        later = {_entry_key(h) for i, h in candidates if i > run[-1][0]}
-        entries = [_entry_key(h) for _, h in run]
+        later = {keys[i] for i, _ in candidates if i > run[-1][0]}
+        entries = [keys[i] for i, _ in run]
         if sum(e in later for e in entries) * 2 >= len(entries):
             toc_lines.update(i for i, _ in run)
             for _, h in run:
@@ -234,13 +234,14 @@ def find_headings(lines: list[str]) -> Outline:
         i: any(_item_block(t) for t in _next_content(lines, i + 1, 2) if not blocks.group_heading(t))
         for i, _ in candidates
     }
-    toc_lines, toc = _table_of_contents(lines, candidates, content_confirmed)
+    keys = {i: _entry_key(h) for i, h in candidates}
+    toc_lines, toc = _table_of_contents(lines, candidates, content_confirmed, keys)
 
     accepted = []
     for i, h in candidates:
         if i in toc_lines:
             continue
-        toc_entry = toc.get(_entry_key(h))
+        toc_entry = toc.get(keys[i])
         strong = h.prefixed or h.item_type or h.status is not None or toc_entry is not None
         if not strong and (h.indented or _reads_as_prose(h.title)):
             continue
@@ -260,15 +261,15 @@ def find_headings(lines: list[str]) -> Outline:
         accepted = [(i, h) for i, h in accepted if h.prefixed]
 
     # Group headings ("A. Sager til afgørelse i byrådet", "Lukkede punkter") and the status they give.
-    groups = [(i, g) for i, line in enumerate(lines) if (g := blocks.group_heading(line))]
+    groups = [(i, g) for i, line in enumerate(lines) if line and (g := blocks.group_heading(line))]
 
     def group_before(index: int, after: int) -> bool:
         return any(after < gi < index for gi, _ in groups)
 
-    kept, last, seen, dropped, regrouped = [], None, set(), [], set()
+    kept, last, seen, numbers, dropped, regrouped = [], None, set(), set(), [], set()
     for i, h in accepted:
         key = _number_key(h.number)
-        if _entry_key(h) in seen or h.number in {k.number for _, k in kept}:
+        if keys[i] in seen or h.number in numbers:
             continue  # a heading repeated (a list of attachments at the end)
         if last is None or key > last:
             kept.append((i, h))
@@ -279,18 +280,19 @@ def find_headings(lines: list[str]) -> Outline:
             if h.prefixed or h.status is not None or h.item_type:
                 dropped.append(h.number)
             continue
-        seen.add(_entry_key(h))
+        seen.add(keys[i])
+        numbers.add(h.number)
         last = key
     toc_start = min(toc_lines) if toc_lines and kept and min(toc_lines) < kept[0][0] else None
 
     status, group_status = None, {}
     heading_lines = {i for i, _ in kept}
-    for i in range(len(lines)):
-        group = blocks.group_heading(lines[i]) if i not in heading_lines else None
-        if group:
-            status = group[1]
+    group_at = dict(groups)
+    for i in sorted(heading_lines | set(group_at)):
         if i in heading_lines:
             group_status[i] = status
+        else:
+            status = group_at[i][1]
     return Outline(kept, toc_start, toc, group_status, _trailer(lines, kept), dropped, regrouped)
 
 
@@ -631,7 +633,7 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
             continue
         if not item.closed and blocks.closed_marker(stripped) and not in_heading_block:
             item.metadata["Lukket markering i teksten"] = stripped
-        earlier = blocks.earlier_decision(lines[n:n + 6]) if stripped[:1].isupper() else None
+        earlier = blocks.earlier_decision(lines[n:n + 6]) if blocks.earlier_body(stripped) else None
         if earlier:
             flush()
             section = None
