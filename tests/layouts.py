@@ -149,6 +149,8 @@ FORM_NEEDS = {
     ("hyphenate", "at_wrap"): ("wrap", "hard"),
     ("toc", "grouped_no_period"): ("group", "abc"),
     ("closed", "case_embedded"): ("case", "sagsnr_committee"),
+    ("header_date", "weekday"): ("header", "kind_date_labels"),
+    ("header_date", "weekday_comma"): ("header", "committee_kind_dato"),
 }
 
 
@@ -268,7 +270,7 @@ def _web_characters(text: str, rng: random.Random, soft_hyphens: bool, nbsp: boo
 
 
 def _number_key(number: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in number.split("."))
+    return tuple(int(part) for part in re.findall(r"\d+", number))  # "10.1" -> (10, 1); "12a" -> (12,)
 
 
 def _genitive(body: str) -> str | None:
@@ -881,8 +883,8 @@ class Mismatch:
     def describe(self, width: int = 160) -> str:
         where = f"item {self.item}: " if self.item is not None else ""
         expected, got = self.expected, self.got
-        if isinstance(expected, str) and isinstance(got, str):
-            expected, got = _around_difference(expected, got, width // 2)
+        if isinstance(expected, str) and isinstance(got, str) and min(len(expected), len(got)) > width // 4:
+            expected, got = _around_difference(expected, got, width // 2)  # two texts: where they part
         return f"{where}{self.field}: expected {_short(expected, width)}, got {_short(got, width)}"
 
 
