@@ -392,7 +392,10 @@ class _Printer:
         clear = [form for form in FORMS["heading"] if not self._heading_clash(form)]
         self.heading = pick("heading", applicable=clear or None)  # none clear: the golden text was already so
         self.case = pick("case", applicable=self._case_forms())
-        self.case_position = pick("case_position", applicable=["below"] if self.case == "bare" else None)
+        # Above the heading only when the first item shows the habit: a case line between one item's
+        # text and the next heading could otherwise close the item before it. Never a bare number.
+        above_ok = self.case != "bare" and bool(self.items[0].get("case_number"))
+        self.case_position = pick("case_position", applicable=None if above_ok else ["below"])
         self.open = pick("open", applicable=["nothing"] if self.case in EMBEDDED_STATUS else
                          ["nothing", "line"] if self.case == "bare" else None)
         self.open_word = self.picker.rng("open").choice(("Åbent", "Åbent punkt", "Åben sag"))
