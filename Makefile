@@ -14,7 +14,8 @@ STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=1
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run serve test lint fixtures test-browser screenshots browser-deps soak bench bench-large bench-deps
+.PHONY: help install run serve test lint fixtures test-browser screenshots browser-deps soak bench bench-large bench-deps \
+	fuzz-layouts
 
 help:
 	@echo "make run    start Referatsøg on http://127.0.0.1:$(PORT) (sets everything up)"
@@ -89,3 +90,11 @@ bench: bench-deps
 
 bench-large: bench-deps
 	$(DEV) $(BIN)/python -m bench.run --skip-import --search-rows 1000000 --larger-rows 2000000
+
+# Layout variants of the golden documents through the reader (tests/fuzz_layouts.py): N random
+# variants, then each form alone; failing documents to /tmp/layout-fuzz. Exit 1 when any fails.
+N ?= 1000
+SEED ?= 2207
+fuzz-layouts: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput -v 0
+	$(DEV) $(BIN)/python -m tests.fuzz_layouts -n $(N) --seed $(SEED)
