@@ -34,7 +34,7 @@ _CLOSED_SUFFIX = re.compile(rf"\s*(?:[-–—]\s*|[(\[]\s*)(?:{_CLOSED_WORDS})\s
 _OPEN_SUFFIX = re.compile(r"\s*[(\[]\s*(?:åbent|åben)(?:\s+(?:punkt|sag))?\s*[)\]]\s*$", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # the passes over one document
 def status_line(line: str) -> bool | None:
     """True for a line that is only a closed status ("Lukket", "(Lukket punkt)", "Fortroligt"),
     False for an open one ("Åbent", "Åben sag"), None otherwise."""
@@ -72,15 +72,14 @@ def strip_status(title: str) -> tuple[str, bool | None]:
     return title, status
 
 
-_CLOSED_HINT = re.compile("lukke|fortrolig|closed|offentlig|unntatt", re.IGNORECASE)
-
-
 def closed_marker(line: str) -> bool:
     """A line that marks something closed: a status line, a title with a closed prefix or
     suffix, a label line ending in a closed status, a "for lukkede døre" group heading.
     Inside an open item's text such a line means a heading was not recognised."""
-    if not _CLOSED_HINT.search(line):
-        return False
+    low = line.lower()
+    if "lukke" not in low and "fortrolig" not in low and "closed" not in low and "offentlig" not in low and (
+            "unntatt" not in low):
+        return False  # no closed word: the common case, without a pattern
     text = line.strip().lstrip("•·▪*-– ").strip()
     if not text or len(text) > 300:
         return False
@@ -105,7 +104,7 @@ _ITEM_STATUS = re.compile(r"^[(\[]?(?:åben|åbent|lukket|fortrolig[te]?|closed)
                           re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # the passes over one document
 def group_heading(line: str) -> tuple[str, bool | None] | None:
     """("A. Sager til afgørelse i byrådet", None), ("Lukkede punkter", True),
     ("Åbne dagsordenspunkter", False): a heading over a group of items, and the status it gives them."""
@@ -218,7 +217,7 @@ _KLE_ACCESS = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # the passes over one document
 def case_line(line: str) -> tuple[str, str] | None:
     """("23-021728", rest) for "Sagsnr.: 23-021728  Dok.nr.: 1234", also when the case label
     stands after another label ("Dok.nr.: 3187 Sagsid.: 16/2214 Initialer: mkj Åben sag")."""
@@ -242,7 +241,7 @@ def bare_case_id(line: str) -> str | None:
     return text if _BARE_CASE_ID.match(text) else None
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # the passes over one document
 def kle_access_line(line: str) -> tuple[bool, str] | None:
     """(closed, KLE number) for "Åbent - 15.20.00-G01-41-23" / "Lukket - 27.24.00-G01-18-23"."""
     match = _KLE_ACCESS.match(line.strip())
@@ -311,7 +310,7 @@ _SECTION_FROM = re.compile(r"^(?:beslutningsforslag|indstilling|udtalelse|hørin
                            re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # the passes over one document
 def section_heading(line: str) -> str | None:
     """The heading as printed (colon removed) when the line is a known section heading."""
     text = line.strip().rstrip(":").strip()
@@ -467,12 +466,16 @@ NAVIGATION = {
 
 
 def is_navigation(line: str) -> bool:
-    return line.strip().lstrip("•·▪»›").strip().casefold() in NAVIGATION
+    return len(line) < 60 and line.strip().lstrip("•·▪»›").strip().casefold() in NAVIGATION
+
+
+_RULE = re.compile(r"\s*(?:[-_*=]\s*){3,}")
 
 
 def is_rule(line: str) -> bool:
     """A Markdown horizontal rule or a line of dashes/underscores."""
-    return bool(re.fullmatch(r"\s*(?:[-_*=]\s*){3,}", line))
+    first = line.lstrip()[:1]
+    return first in ("-", "_", "*", "=") and bool(_RULE.fullmatch(line))
 
 
 _PAGE_NUMBER = re.compile(

@@ -41,16 +41,16 @@ def absorb(lines: list[str]) -> list[str]:
     page_tops = {i for i, line in enumerate(lines) if line.startswith(PAGE_BREAK)}
     if page_tops:
         lines = [line.replace(PAGE_BREAK, "") for line in lines]
-    if any(_LIGATURE.search(line) for line in lines):
+    if _LIGATURE.search("".join(lines)):
         lines = [spell_out(line) for line in lines]
 
     # Running headers: a short line with a date that stands again and again at the top of a
     # page or beside a page number (the committee and date on every page).
-    counts = Counter(line.strip() for line in lines if line.strip())
-    running = {text for text, count in counts.items() if count >= 2 and _is_running_header(text)}
+    stripped = [line.strip() for line in lines]
+    counts = Counter(stripped)
+    running = {text for text, count in counts.items() if count >= 2 and text and _is_running_header(text)}
     furniture = set()
-    for i, line in enumerate(lines):
-        text = line.strip()
+    for i, text in enumerate(stripped):
         if not text:
             continue
         if text[:1] in _PAGE_STARTS and blocks.page_number(text):
@@ -63,9 +63,9 @@ def absorb(lines: list[str]) -> list[str]:
             if near_page or counts[text] >= 3:
                 furniture.add(i)
     # The first occurrence of a running header is the document's own header when it opens the text.
-    first_content = next((i for i, line in enumerate(lines) if line.strip()), None)
+    first_content = next((i for i, text in enumerate(stripped) if text), None)
     furniture.discard(first_content)
-    kept = [line for i, line in enumerate(lines) if i not in furniture]
+    kept = [line for i, line in enumerate(lines) if i not in furniture] if furniture else lines
     return join_broken_words(kept)
 
 
@@ -80,7 +80,7 @@ def join_broken_words(lines: list[str]) -> list[str]:
     lines = list(lines)
     for i in range(len(lines) - 1):
         line = lines[i]
-        if not _BROKEN_WORD.search(line):
+        if not line.endswith("-") or not _BROKEN_WORD.search(line):
             continue
         j = i + 1
         following = lines[j].lstrip()

@@ -261,7 +261,7 @@ def find_headings(lines: list[str]) -> Outline:
         accepted = [(i, h) for i, h in accepted if h.prefixed]
 
     # Group headings ("A. Sager til afgørelse i byrådet", "Lukkede punkter") and the status they give.
-    groups = [(i, g) for i, line in enumerate(lines) if line and (g := blocks.group_heading(line))]
+    groups = [(i, g) for i, line in enumerate(lines) if 0 < len(line) <= 90 and (g := blocks.group_heading(line))]
 
     def group_before(index: int, after: int) -> bool:
         return any(after < gi < index for gi, _ in groups)
@@ -552,6 +552,9 @@ def _continues_title(line: str, following: list[str], heading: blocks.Heading, t
     return len(heading.title) >= 40 and bool(following) and _item_block(following[0])
 
 
+_BLOCK_LENGTH = 200  # no heading, label or status line is longer
+
+
 def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str, meeting_date,
               toc: dict | None = None) -> ParsedItem:
     item = ParsedItem(number=heading.number, title=heading.title, item_type=heading.item_type,
@@ -582,9 +585,11 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
         if not stripped:
             buffer.append("")
             continue
-        if blocks.is_navigation(stripped) or blocks.is_rule(stripped):
+        # A block is a short line: a paragraph (most lines) is only looked at for a closed marker.
+        short = len(stripped) <= _BLOCK_LENGTH
+        if short and (blocks.is_navigation(stripped) or blocks.is_rule(stripped)):
             continue
-        group = blocks.group_heading(stripped)
+        group = blocks.group_heading(stripped) if short else None
         if group:
             if in_heading_block and not group[0][:1].islower():
                 item.metadata["Gruppe"] = group[0]
@@ -598,7 +603,7 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
             if _continues_title(stripped, _next_content(lines, n + 1, 1), heading, toc or {}):
                 item.title = f"{item.title} {stripped}"
                 continue
-        if in_heading_block:
+        if in_heading_block and short:
             case = blocks.case_line(stripped)
             if case and not item.case_number:
                 item.case_number, rest = case
@@ -628,11 +633,15 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
                 absent.extend(names)
                 item.metadata["Fraværende"] = stripped
                 continue
-        elif decision is None and section is None and blocks.status_line(stripped):
+        elif short and decision is None and section is None and blocks.status_line(stripped):
             item.closed = True
             continue
         if not item.closed and blocks.closed_marker(stripped) and not in_heading_block:
             item.metadata["Lukket markering i teksten"] = stripped
+        if not short:
+            in_heading_block = False
+            buffer.append(line)
+            continue
         earlier = blocks.earlier_decision(lines[n:n + 6]) if blocks.earlier_body(stripped) else None
         if earlier:
             flush()

@@ -473,11 +473,17 @@ class DecisionFacts:
     substitutes: list[str] = field(default_factory=list)
 
 
+_ABSENCE_HINT = re.compile(r"afbud|fravær|ikke til stede", re.IGNORECASE)
+
+
 def _absence_fields(lines: list[str]) -> tuple[list[str], list[str]]:
     """(the lines without "Afbud:"/"Fraværende:" labels, the names they give). What follows the
     names on such a line ("Afbud: Torben Wind. Gitte Sørup Møller deltog ikke …") stays text."""
     kept, absent = [], []
     for line in lines:
+        if not _ABSENCE_HINT.search(line):
+            kept.append(line)
+            continue
         parts = sentences(line)
         first = parts[0] if parts else ""
         names = None if re.match(r"Afbud\s+fra\b", first, re.IGNORECASE) else blocks.absence_label(first)
