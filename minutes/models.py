@@ -295,6 +295,8 @@ class Decision(models.Model):
                          verbose_name=_("forbehold og protokolbemærkninger"))
     substitutes = ArrayField(models.CharField(max_length=200), default=list, db_default=[], blank=True,
                              verbose_name=_("mødte i stedet"))
+    item_number = models.CharField(_("punktnummer"), max_length=20, blank=True, db_default="",
+                                   help_text=_("En tidligere behandling: punktets nummer på det organs dagsorden."))
 
     class Meta:
         ordering = ["item", "order"]

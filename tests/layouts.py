@@ -722,14 +722,16 @@ class _Printer:
             form = "i_den"  # no genitive of a name ending in s; only a short one-line text on the heading line
         self.picker.note("decision" if own else "decision_earlier", key, form)
         printed = decision_date(date, self.decision_date) if date else ""
-        pkt = item["number"] if own else str(self.picker.rng("decision", key).randint(1, 120))
+        pkt = item["number"] if own else (decision.get("item_number")
+                                          or str(self.picker.rng("decision", key).randint(1, 120)))
         heading = {
             "i_den": [f"Beslutning i {body} den {printed}"],
             "i_d": [f"Beslutning i {body} d. {printed}"],
             "no_i": [f"Beslutning {body} den {printed}"],
             "genitive": [f"{_genitive(body)} beslutning i mødet den {printed}"],
             "comma_pkt": [f"{body}, {_numeric(date)}, pkt. {pkt}"] if date else [],
-            "udvalg_block": [f"Udvalg: {body}", f"Dato: {_numeric(date)}", f"Punktnummer: {pkt}"] if date else [],
+            "udvalg_block": [f"Udvalg: {body}", f"Dato: {_numeric(date)}",
+                             *([] if text.startswith("Punktnummer") else [f"Punktnummer: {pkt}"])] if date else [],
             "i_no_date": [f"Beslutning i {body}"],
             "bare": ["Beslutning"], "upper": ["BESLUTNING"], "plural": ["Beslutninger"], "colon": ["Beslutning:"],
             "inline": [f"Beslutning: {text.strip()}"],

@@ -68,7 +68,7 @@ def test_dry_run_json_follows_the_contract_and_writes_nothing():
     assert item["decisions"][0] == {
         "body": "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget", "date": "2024-01-15",
         "text": "At 1. Taget til orientering.", "outcome": "noted", "votes": None, "remarks": [], "absent": [],
-        "vote_rounds": None, "substitutes": [],
+        "vote_rounds": None, "substitutes": [], "item_number": None,
     }
     assert item["organisations"] == ["Den Sociale Investeringsfond", "Sundinvest"]
 

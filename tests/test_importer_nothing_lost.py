@@ -38,6 +38,7 @@ def structural(line: str) -> bool:
         or blocks._CLOSED_PREFIX.match(text)
         or _label(text)
         or blocks.kle_access_line(text)
+        or re.match(r"punktnummer\s*:", folded)  # an earlier body's item number: a decision field
         or folded.split(" ")[0] in TOC_LABELS
         or folded in {"ingen", "til"}
         or (find_dates(text) and len(text) <= 80 and not text.endswith("."))
@@ -53,7 +54,7 @@ def stored_words(meeting: Meeting) -> set[str]:
         for section in item.sections:
             parts += [section["heading"], section["text"]]
         for decision in item.decisions.all():
-            parts += [decision.body, decision.text, *decision.absent]
+            parts += [decision.body, decision.text, decision.item_number, *decision.absent]
     return {w.casefold() for part in parts for w in WORD.findall(part)}
 
 
@@ -75,7 +76,8 @@ def test_every_content_word_is_stored(name):
 def item_words(item: AgendaItem) -> set[str]:
     parts = [item.title, item.case_number, *item.metadata.values()]
     parts += [part for section in item.sections for part in (section["heading"], section["text"])]
-    parts += [part for decision in item.decisions.all() for part in (decision.body, decision.text, *decision.absent)]
+    parts += [part for decision in item.decisions.all()
+              for part in (decision.body, decision.text, decision.item_number, *decision.absent)]
     return {w.casefold() for part in parts for w in WORD.findall(part)}
 
 

@@ -20,6 +20,7 @@ variants, tries each form alone and sorts the failures by the form that causes t
 """
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +33,15 @@ VARIANTS = 330  # over all golden documents; about 10 ms each
 MEETINGS = layouts.golden_meetings()
 PER_DOCUMENT = -(-VARIANTS // max(1, len(MEETINGS)))
 CASES = [(name, number) for name in MEETINGS for number in range(PER_DOCUMENT)] or [("(no golden document)", 0)]
+# Variants the reader does not read yet (issue 22 stays open for them): each is a strict xfail, so
+# the test fails when one of them starts to pass (take it off the list) and when any other fails.
+KNOWN = set((Path(__file__).parent / "data" / "layout_variants_known_failures.txt").read_text().split())
+
+
+def _case(name: str, number: int):
+    ident = f"{name}#{number:02d}"
+    marks = [pytest.mark.xfail(strict=True, reason="known layout variant not read yet")] if ident in KNOWN else []
+    return pytest.param(name, number, marks=marks, id=ident)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +52,7 @@ def context(django_db_setup, django_db_blocker):
         return build_context()
 
 
-@pytest.mark.parametrize(("name", "number"), CASES, ids=[f"{name}#{number:02d}" for name, number in CASES])
+@pytest.mark.parametrize(("name", "number"), [_case(name, number) for name, number in CASES])
 def test_reader_recovers_the_meeting_from_a_layout_variant(name, number, context):
     assert name in MEETINGS, f"no golden out.json in the dry-run meeting shape under {layouts.GOLDEN}"
     variant = layouts.make_variant(MEETINGS[name], SEED, name, number)

@@ -169,18 +169,23 @@ def item_heading(line: str) -> Heading | None:
         match = _ITEM_NUMBERED.match(stripped) or _ITEM_DECIMAL.match(stripped)
     if not match:
         return None
-    title = match["title"].strip()
+    title, item_type, status = clean_title(match["title"])
+    if not title or title.startswith(("(", ")")) and not title.endswith(")"):
+        return None
+    return Heading(match["number"], title, item_type, bool(status), prefixed, indented, status)
+
+
+def clean_title(title: str) -> tuple[str, str | None, bool | None]:
+    """(title, type, status) of a heading's title with its "(B)" and "(Lukket)" markers taken off."""
+    title, status = strip_status(title.strip())
     item_type = None
-    title, status = strip_status(title)
     type_match = _TYPE_MARKER.search(title)
     if type_match:
         item_type = type_match["type"]
         title = title[: type_match.start()].rstrip()
         title, later = strip_status(title)
         status = True if (status or later) else (later if status is None else status)
-    if not title or title.startswith(("(", ")")) and not title.endswith(")"):
-        return None
-    return Heading(match["number"], title, item_type, bool(status), prefixed, indented, status)
+    return title, item_type, status
 
 
 def toc_title(title: str) -> str:
@@ -212,9 +217,9 @@ _LABEL_RUN = re.compile(r"(?:^|\s)(?:Dok\.?\s?nr|Dokumentnr|Akt\s?id|Initialer|S
                         re.IGNORECASE)
 _BARE_CASE_ID = re.compile(r"^(?:[A-ZÆØÅ]{2,6}-\d{2,4}-\d{2,}|\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2})$")
 _KLE_ACCESS = re.compile(
-    rf"^(?P<status>{_OPEN_WORDS}|{_CLOSED_WORDS})\s*[-–—:]\s*(?P<number>\d{{2}}\.\d{{2}}\.\d{{2}}(?:-[\wÆØÅæøå]+)*)$",
-    re.IGNORECASE,
+    rf"^(?P<status>{_OPEN_WORDS}|{_CLOSED_WORDS})\s*[-–—:]\s*(?P<number>[\w./-]*\d[\w./-]*)$", re.IGNORECASE,
 )
+_KLE = re.compile(r"^\d{2}\.\d{2}\.\d{2}(?:-[\wÆØÅæøå]+)*$")
 
 
 @functools.lru_cache(maxsize=4096)  # the passes over one document
@@ -225,7 +230,8 @@ def case_line(line: str) -> tuple[str, str] | None:
     if len(text) > 200:
         return None
     match = _CASE_LINE.match(text)
-    if match:
+    if match and not (match["label"].casefold().startswith("sag") and "s" not in match["label"].casefold()[1:4]
+                      and match["number"].isdigit() and len(match["number"]) < 4):
         return match["number"].rstrip("."), match["rest"].strip()
     if _LABEL_RUN.match(text):
         inner = _CASE_IN_LINE.search(text)
@@ -233,6 +239,11 @@ def case_line(line: str) -> tuple[str, str] | None:
             rest = (text[: inner.start()] + " " + text[inner.end():]).strip()
             return inner["number"].rstrip(".,"), rest
     return None
+
+
+def is_kle(number: str) -> bool:
+    """A KLE number with facet and serial ("15.20.00-G01-41-23")."""
+    return bool(_KLE.match(number))
 
 
 def bare_case_id(line: str) -> str | None:
@@ -243,7 +254,8 @@ def bare_case_id(line: str) -> str | None:
 
 @functools.lru_cache(maxsize=4096)  # the passes over one document
 def kle_access_line(line: str) -> tuple[bool, str] | None:
-    """(closed, KLE number) for "Åbent - 15.20.00-G01-41-23" / "Lukket - 27.24.00-G01-18-23"."""
+    """(closed, case or KLE number) for "Åbent - 15.20.00-G01-41-23", "Lukket - 27.24.00-G01-18-23",
+    "Åbent - 24/9120"."""
     match = _KLE_ACCESS.match(line.strip())
     if not match:
         return None
@@ -341,7 +353,7 @@ _DECISION_FORMS = [
                r"(?i:beslutning(?:er)?)"
                r"(?:\s+(?i:i\s+mødet|på\s+mødet))?(?:\s+(?i:den|d\.)\s+(?P<date>.+?))?\s*:?$"),
     # "Beskæftigelsesudvalget, 13-06-2023, pkt. 62"
-    re.compile(rf"^(?P<body>[A-ZÆØÅ][^,:]{{2,120}}),\s*(?P<date>{_DATE_WORDS}),\s*(?i:pkt|punkt)\.?\s*\d+\.?$"),
+    re.compile(rf"^(?P<body>[A-ZÆØÅ][^:]{{2,120}}?),\s*(?P<date>{_DATE_WORDS}),\s*(?i:pkt|punkt)\.?\s*\d+\.?$"),
     # "Beslutning" / "BESLUTNING" / "Beslutning:" / "Beslutning: Godkendt."
     re.compile(rf"^{_LABEL}\s*(?::\s*(?P<inline>.*))?$"),
 ]
@@ -397,18 +409,24 @@ def earlier_body(line: str) -> bool:
     return bool(_EARLIER_BODY.match(line))
 
 
-def earlier_decision(lines: list[str]) -> tuple[str, str, int] | None:
-    """(body, date text, lines used) for an earlier body's decision block inside an item:
-    "Udvalg: Beskæftigelsesudvalget" / "Dato: 13-08-2025" (a "Punktnummer: 5" line after
-    them stays with the decision's text)."""
-    content = [(i, line.strip()) for i, line in enumerate(lines[:6]) if line.strip()]
+_EARLIER_NUMBER = re.compile(
+    r"^(?:Punktnummer|Punkt\s*nr\.?|Pkt\.?\s*nr\.?)\s*:?\s*(?P<number>\d{1,4}(?:\.\d{1,3})?)\.?$", re.IGNORECASE)
+
+
+def earlier_decision(lines: list[str]) -> tuple[str, str, int, str | None] | None:
+    """(body, date text, lines used, item number) for an earlier body's decision block inside an
+    item: "Udvalg: Beskæftigelsesudvalget" / "Dato: 13-08-2025" / "Punktnummer: 5"."""
+    content = [(i, line.strip()) for i, line in enumerate(lines[:8]) if line.strip()]
     if len(content) < 2:
         return None
     body = _EARLIER_BODY.match(content[0][1])
     date = _EARLIER_DATE.match(content[1][1])
     if not body or not date or not find_dates(date["date"]):
         return None
-    return body["body"].strip(), date["date"].strip(), content[1][0] + 1
+    number = _EARLIER_NUMBER.match(content[2][1]) if len(content) > 2 else None
+    if number:
+        return body["body"].strip(), date["date"].strip(), content[2][0] + 1, number["number"]
+    return body["body"].strip(), date["date"].strip(), content[1][0] + 1, None
 
 
 # --- Absences ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from minutes.importer import blocks
-from minutes.importer.dates import find_dates
+from minutes.importer.dates import MONTHS, find_dates
 
 PAGE_BREAK = "\x0c"
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
@@ -17,7 +17,7 @@ _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\uf
 # A word broken at the line end: "arbejds-" / "markedet". A suspended hyphen
 # ("Beskæftigelses- og Socialudvalget") is followed by a conjunction and stays.
 _BROKEN_WORD = re.compile(r"(?<=[a-zæøåé])-$")
-_CONTINUATION = re.compile(r"^(?P<rest>[a-zæøåé][\wæøåÆØÅ]*)(?P<after>.*)$")
+_CONTINUATION = re.compile(r"^(?P<rest>(?P<word>[a-zæøåé][\wæøåÆØÅ]*)[.,;:!?)»”\"]*)\s*(?P<after>.*)$")
 _CONJUNCTIONS = {"og", "eller", "samt", "til", "som", "men", "end", "&"}
 
 
@@ -29,11 +29,22 @@ def spell_out(text: str) -> str:
     return text.translate(_LIGATURES) if _LIGATURE.search(text) else text
 
 
+_WEEKDAYS = {"mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"}
+_HEADER_WORDS = {"referat", "dagsorden", "beslutningsreferat", "beslutningsprotokol", "d.", "den", "og", "for",
+                 "i", "-", "–", "—", "|", "kl.", "side"}
+
+
 def _is_running_header(text: str) -> bool:
-    return (
-        0 < len(text) <= 100 and not text.endswith(".") and bool(_COMMITTEE.search(text))
-        and bool(find_dates(text)) and not blocks.decision_heading(text)
-    )
+    """The committee and the date, maybe a kind word ("Byrådet - Referat - 24. marts 2021"),
+    and nothing else: what stands on top of every page."""
+    if not (0 < len(text) <= 100) or text.endswith(".") or not _COMMITTEE.search(text):
+        return False
+    if not find_dates(text) or blocks.decision_heading(text):
+        return False
+    words = [w.strip(",") for w in text.split()]
+    words = [w for w in words if w and not any(c.isdigit() for c in w)
+             and w.casefold().rstrip(".") not in MONTHS and w.casefold().rstrip(",") not in _WEEKDAYS]
+    return len(words) <= 8 and all(w.casefold() in _HEADER_WORDS or w[:1].isupper() for w in words)
 
 
 def absorb(lines: list[str]) -> list[str]:
@@ -62,11 +73,29 @@ def absorb(lines: list[str]) -> list[str]:
             )
             if near_page or counts[text] >= 3:
                 furniture.add(i)
+    # A line that opens page after page (the committee's name, a title) is a running header there.
+    tops: dict[str, list[int]] = {}
+    for i, text in enumerate(stripped):
+        if text and _opens_page(stripped, i, page_tops) and len(text) <= 100 and not blocks.item_heading(text):
+            tops.setdefault(text, []).append(i)
+            if _is_running_header(text):
+                furniture.add(i)  # the committee and date on top of a page, even once
+    for text, places in tops.items():
+        if len(places) >= 2 and not blocks.section_heading(text) and not blocks.decision_heading(text):
+            furniture.update(places)
     # The first occurrence of a running header is the document's own header when it opens the text.
     first_content = next((i for i, text in enumerate(stripped) if text), None)
     furniture.discard(first_content)
     kept = [line for i, line in enumerate(lines) if i not in furniture] if furniture else lines
     return join_broken_words(kept)
+
+
+def _opens_page(stripped: list[str], i: int, page_tops: set[int]) -> bool:
+    """The first line with text on a page: after a form feed or a page number."""
+    j = i
+    while j > 0 and not stripped[j - 1] and j not in page_tops:
+        j -= 1
+    return j in page_tops or (j > 0 and blocks.page_number(stripped[j - 1]))
 
 
 _PAGE_STARTS = set("SPsp0123456789")
@@ -85,8 +114,8 @@ def join_broken_words(lines: list[str]) -> list[str]:
         j = i + 1
         following = lines[j].lstrip()
         match = _CONTINUATION.match(following)
-        if not match or match["rest"].casefold() in _CONJUNCTIONS:
+        if not match or match["word"].casefold() in _CONJUNCTIONS:
             continue
         lines[i] = line[:-1] + match["rest"]
-        lines[j] = match["after"].lstrip()
+        lines[j] = match["after"]
     return lines

@@ -21,6 +21,7 @@ class ParsedDecision:
     remarks: list[str] = field(default_factory=list)  # reservations and protocol remarks, as printed
     vote_rounds: list[dict] | None = None  # every vote, each with "about", when there is more than one
     substitutes: list[str] = field(default_factory=list)  # who met instead of an absent member
+    item_number: str | None = None  # an earlier body's decision: the item's number on that body's agenda
 
     def to_json(self) -> dict:
         return {
@@ -33,6 +34,7 @@ class ParsedDecision:
             "absent": self.absent,
             "vote_rounds": self.vote_rounds,
             "substitutes": self.substitutes,
+            "item_number": self.item_number,
         }
 
 

@@ -97,6 +97,7 @@ _COMMITTEE_IN_TEXT = re.compile(
     r"|Udvalget for [A-ZÆØÅ][\wæøå]+(?:,? (?:og )?[A-ZÆØÅ][\wæøå]+)*"
     r"|Byrådet|Kommunalbestyrelsen|Borgerrepræsentationen)(?:s)?(?![\wæøå])"
 )
+_TIME_ALONE = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[:.]\d{2}(?::\d{2})?$", re.IGNORECASE)
 _HEADER_SPLIT = re.compile(r"\s+[–—-]\s+|\s+\|\s+")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*$")
 
@@ -158,13 +159,37 @@ def _confirmed(lines: list[str], i: int, heading: blocks.Heading, candidate_line
         text = lines[j].strip()
         if not text:
             continue
-        return bool(blocks.is_navigation(text) or blocks.case_line(text) or blocks.group_heading(text))
+        return bool(blocks.is_navigation(text) or _case_block_line(text) or blocks.group_heading(text))
     return False
 
 
 def _reads_as_prose(title: str) -> bool:
     """A numbered line that goes on as sentences is a list entry, not an item title."""
     return len(title) > 150 or bool(re.search(r"[a-zæøå]{4,}[.!?]\s+[A-ZÆØÅ]", title))
+
+
+def _content_follows(lines: list[str], i: int, candidate_lines: set[int]) -> bool:
+    """Item blocks follow the numbered line before the next one: its own case line, status, section
+    or decision. A case block that stands right above the next heading is that heading's."""
+    seen = 0
+    for j in range(i + 1, min(len(lines), i + 12)):
+        text = lines[j].strip()
+        if not text:
+            continue
+        if j in candidate_lines:
+            return False
+        if blocks.group_heading(text):
+            continue
+        if _item_block(text):
+            if _case_block_line(text):
+                following = next((k for k in range(j + 1, min(len(lines), j + 6)) if lines[k].strip()), None)
+                if following in candidate_lines:
+                    return False
+            return True
+        seen += 1
+        if seen >= 2:
+            return False
+    return False
 
 
 def _number_key(number: str) -> tuple[int, ...]:
@@ -189,7 +214,7 @@ class Outline:
     regrouped: set[int] = field(default_factory=set)  # headings whose number went down under a new group
 
 
-def _table_of_contents(lines, candidates, content_confirmed, keys) -> tuple[set[int], dict]:
+def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) -> tuple[set[int], dict]:
     """Runs of headings close together (nothing but blank lines, group headings or short
     lines between them), numbers increasing, not followed by item blocks, whose entries
     come back later as headings."""
@@ -213,6 +238,16 @@ def _table_of_contents(lines, candidates, content_confirmed, keys) -> tuple[set[
     if run:
         runs.append(run)
     toc_lines, toc = set(), {}
+    # A contents entry alone: not followed by item blocks, and the same heading comes back with them.
+    confirmed_later: dict[tuple[str, str], int] = {}
+    for i, _ in reversed(candidates):
+        if confirmed.get(i):
+            confirmed_later[keys[i]] = i
+    for i, h in candidates:
+        later = confirmed_later.get(keys[i])
+        if later is not None and later > i and not content_confirmed.get(i):
+            toc_lines.add(i)
+            toc[keys[i]] = h
     for run in runs:
         if len(run) < 2:
             continue
@@ -230,12 +265,9 @@ def find_headings(lines: list[str]) -> Outline:
     candidates = [(i, h) for i, h in candidates if blocks.looks_like_title(h)]
     candidate_lines = {i for i, _ in candidates}
     confirmed = {i: _confirmed(lines, i, h, candidate_lines) for i, h in candidates}
-    content_confirmed = {
-        i: any(_item_block(t) for t in _next_content(lines, i + 1, 2) if not blocks.group_heading(t))
-        for i, _ in candidates
-    }
+    content_confirmed = {i: _content_follows(lines, i, candidate_lines) for i, _ in candidates}
     keys = {i: _entry_key(h) for i, h in candidates}
-    toc_lines, toc = _table_of_contents(lines, candidates, content_confirmed, keys)
+    toc_lines, toc = _table_of_contents(lines, candidates, content_confirmed, keys, confirmed)
 
     accepted = []
     for i, h in candidates:
@@ -273,8 +305,8 @@ def find_headings(lines: list[str]) -> Outline:
             continue  # a heading repeated (a list of attachments at the end)
         if last is None or key > last:
             kept.append((i, h))
-        elif group_before(i, kept[-1][0]) and confirmed[i]:
-            kept.append((i, h))  # items grouped by kind, each group in its own order
+        elif (group_before(i, kept[-1][0]) and confirmed[i]) or content_confirmed[i]:
+            kept.append((i, h))  # items grouped by kind, or a heading its own case line or sections confirm
             regrouped.add(i)
         else:
             if h.prefixed or h.status is not None or h.item_type:
@@ -288,6 +320,8 @@ def find_headings(lines: list[str]) -> Outline:
     status, group_status = None, {}
     heading_lines = {i for i, _ in kept}
     group_at = dict(groups)
+    if toc_lines:  # the group headings of a table of contents give its entries no status
+        group_at = {i: g for i, g in group_at.items() if not min(toc_lines) < i < max(toc_lines)}
     for i in sorted(heading_lines | set(group_at)):
         if i in heading_lines:
             group_status[i] = status
@@ -448,6 +482,8 @@ def read_header(lines: list[str], titles: set[str] = frozenset()) -> Header:
             for part in parts:
                 if part.casefold() in KIND_WORDS:
                     header.kind = header.kind or KIND_WORDS[part.casefold()]
+                elif _TIME_ALONE.match(part):
+                    header.start_time = header.start_time or find_time(part)
                 elif find_dates(part) and not header.date_text:
                     header.date_text = part
                     header.start_time = header.start_time or find_time(part)
@@ -535,6 +571,7 @@ class _OpenDecision:
     body: str
     date_text: str | None
     lines: list[str]
+    item_number: str | None = None  # the item's number at the earlier body's meeting
 
 
 def _continues_title(line: str, following: list[str], heading: blocks.Heading, toc: dict) -> bool:
@@ -556,7 +593,15 @@ _BLOCK_LENGTH = 200  # no heading, label or status line is longer
 
 
 def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str, meeting_date,
-              toc: dict | None = None) -> ParsedItem:
+              toc: dict | None = None, above: list[str] = ()) -> ParsedItem:
+    if above:
+        # The case block printed above the heading is read after the title's second line, if any.
+        first = next((k for k, line in enumerate(lines) if line.strip()), None)
+        if first is not None and _continues_title(lines[first].strip(), _next_content(lines, first + 1, 1),
+                                                  heading, toc or {}):
+            lines = [*lines[:first + 1], *above, *lines[first + 1:]]
+        else:
+            lines = [*above, *lines]
     item = ParsedItem(number=heading.number, title=heading.title, item_type=heading.item_type,
                       closed=heading.closed)
     section: str | None = None
@@ -601,7 +646,10 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
             if _same_title(stripped, heading.title):
                 continue  # the title printed again under the heading
             if _continues_title(stripped, _next_content(lines, n + 1, 1), heading, toc or {}):
-                item.title = f"{item.title} {stripped}"
+                title, item_type, status = blocks.clean_title(f"{item.title} {stripped}")
+                item.title = title
+                item.item_type = item.item_type or item_type
+                item.closed = item.closed or bool(status)
                 continue
         if in_heading_block and short:
             case = blocks.case_line(stripped)
@@ -620,13 +668,18 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
             kle = blocks.kle_access_line(stripped)
             if kle:
                 item.closed = item.closed or kle[0]
-                item.metadata["KLE"] = kle[1]
+                if blocks.is_kle(kle[1]):
+                    item.metadata["KLE"] = kle[1]
                 if not item.case_number:
                     item.case_number = kle[1]
                 continue
             status = blocks.status_line(stripped)
             if status is not None:
                 item.closed = item.closed or status
+                continue
+            item_type = blocks.item_type_line(stripped)
+            if item_type:  # "Orienteringssag" under the heading: the item's type, no text
+                item.item_type = item.item_type or item_type
                 continue
             names = blocks.names_line(stripped)
             if names:
@@ -646,7 +699,7 @@ def read_item(heading: blocks.Heading, lines: list[str], meeting_committee: str,
         if earlier:
             flush()
             section = None
-            decision = _OpenDecision(earlier[0], earlier[1], [])
+            decision = _OpenDecision(earlier[0], earlier[1], [], earlier[3])
             skip = earlier[2] - 1
             in_heading_block = False
             continue
@@ -697,6 +750,7 @@ def _finish_decision(open_decision: _OpenDecision, lines: list[str], committee: 
         remarks=facts.remarks,
         vote_rounds=facts.vote_rounds,
         substitutes=facts.substitutes,
+        item_number=open_decision.item_number,
     )
 
 
@@ -774,20 +828,32 @@ def find_committee_in_text(text: str) -> str | None:
     return " ".join(match["name"].split()) if match else None
 
 
+def _case_block_line(line: str) -> bool:
+    return bool(blocks.case_line(line) or blocks.bare_case_id(line) or blocks.kle_access_line(line)
+                or blocks.status_line(line) is not None)
+
+
 def _case_line_above(lines: list[str], index: int, previous_heading: int) -> int:
-    """A case line printed above its item's heading belongs to that item: where the item starts."""
+    """A case block (case line, status line) printed above its item's heading belongs to that item:
+    where the item starts."""
     below = _next_content(lines, index + 1, 3)
-    if any(blocks.case_line(line) or blocks.bare_case_id(line) for line in below):
+    if any(blocks.case_line(line) or blocks.bare_case_id(line) or blocks.kle_access_line(line) for line in below):
         return index
-    j = index - 1
-    while j > previous_heading and not lines[j].strip():
-        j -= 1
-    if j > previous_heading and blocks.case_line(lines[j]):
-        return j
-    return index
+    start, j, taken = index, index - 1, 0
+    while j > previous_heading and taken < 3:
+        if not lines[j].strip():
+            j -= 1
+            continue
+        if not _case_block_line(lines[j]):
+            break
+        start, taken, j = j, taken + 1, j - 1
+    has_case = any(blocks.case_line(line) or blocks.bare_case_id(line) or blocks.kle_access_line(line)
+                   for line in lines[start:index])
+    return start if has_case else index
 
 
-def _split_items(lines: list[str], outline: Outline) -> list[tuple[blocks.Heading, list[str]]]:
+def _split_items(lines: list[str], outline: Outline) -> list[tuple[blocks.Heading, list[str], list[str]]]:
+    """(heading, its lines, the case block printed above it) per item."""
     headings = outline.headings
     starts = []
     for n, (i, _h) in enumerate(headings):
@@ -798,7 +864,7 @@ def _split_items(lines: list[str], outline: Outline) -> list[tuple[blocks.Headin
     for n, (i, h) in enumerate(headings):
         end = starts[n + 1] if n + 1 < len(headings) else end_of_items
         above = [line for line in lines[starts[n]:i] if line.strip()]
-        items.append((h, [*above, *lines[i + 1:end]]))
+        items.append((h, lines[i + 1:end], above))
     return items
 
 
@@ -819,8 +885,8 @@ def read(text: str, context: Context) -> tuple[ParsedMeeting, list[str]]:
     meeting_date = parse_date(header.date_text) if header.date_text else None
 
     items = []
-    for h, body in _split_items(lines, outline):
-        item = read_item(h, body, committee, meeting_date, outline.toc)
+    for h, body, above in _split_items(lines, outline):
+        item = read_item(h, body, committee, meeting_date, outline.toc, above)
         if outline.group_status.get(next(i for i, k in headings if k is h)):
             item.closed = True
         items.append(item)

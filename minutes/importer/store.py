@@ -252,7 +252,7 @@ def _copy_items(
                 )
         decisions = [
             (id_, n, d.body[:200], d.date, d.text, d.outcome, [a[:200] for a in d.absent], _json_or_null(d.votes),
-             _json_or_null(d.vote_rounds), d.remarks, [s[:200] for s in d.substitutes])
+             _json_or_null(d.vote_rounds), d.remarks, [s[:200] for s in d.substitutes], (d.item_number or "")[:20])
             for id_, p in zip(ids, items, strict=True) for n, d in enumerate(p.decisions)
         ]
         mentions = [(id_, organisation_ids[m.organisation], m.sentence)
@@ -264,7 +264,7 @@ def _copy_items(
                    for id_, p in zip(ids, items, strict=True) for a in p.amounts]
         for table, rows in [
             ('minutes_decision (item_id, "order", body, date, text, outcome, absent, votes, vote_rounds, remarks, '
-             "substitutes)", decisions),
+             "substitutes, item_number)", decisions),
             ("minutes_organisationmention (item_id, organisation_id, sentence)", mentions),
             ("minutes_followup (item_id, sentence, period, due_start, due_end)", follow_ups),
             ("minutes_amount (item_id, text, kroner, sentence)", amounts),
