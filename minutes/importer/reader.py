@@ -836,9 +836,12 @@ def _case_block_line(line: str) -> bool:
 def _case_line_above(lines: list[str], index: int, previous_heading: int) -> int:
     """A case block (case line, status line) printed above its item's heading belongs to that item:
     where the item starts."""
-    below = _next_content(lines, index + 1, 3)
-    if any(blocks.case_line(line) or blocks.bare_case_id(line) or blocks.kle_access_line(line) for line in below):
-        return index
+    for k, line in enumerate(_next_content(lines, index + 1, 4)):  # the heading's own case block below
+        if (blocks.section_heading(line) or blocks.decision_heading(line) or blocks.item_heading(line)
+                or blocks.is_navigation(line) or (k and blocks.group_heading(line))):
+            break
+        if blocks.case_line(line) or blocks.bare_case_id(line) or blocks.kle_access_line(line):
+            return index
     start, j, taken = index, index - 1, 0
     while j > previous_heading and taken < 3:
         if not lines[j].strip():
