@@ -225,7 +225,7 @@ def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) ->
         joins = (
             run
             and len(between) <= 3
-            and all(len(text) <= 80 and not _item_block(text) for text in between)
+            and all((len(text) <= 80 or blocks.toc_title(text) != text) and not _item_block(text) for text in between)
             and _number_key(h.number) > _number_key(run[-1][1].number)
             and not content_confirmed.get(run[-1][0])
         )
@@ -320,8 +320,9 @@ def find_headings(lines: list[str]) -> Outline:
     status, group_status = None, {}
     heading_lines = {i for i, _ in kept}
     group_at = dict(groups)
-    if toc_lines:  # the group headings of a table of contents give its entries no status
-        group_at = {i: g for i, g in group_at.items() if not min(toc_lines) < i < max(toc_lines)}
+    if kept:  # the group headings of a table of contents (before its last entry) give no status
+        contents_end = max((i for i, _ in candidates if i < kept[0][0]), default=-1)
+        group_at = {i: g for i, g in group_at.items() if i > contents_end}
     for i in sorted(heading_lines | set(group_at)):
         if i in heading_lines:
             group_status[i] = status
