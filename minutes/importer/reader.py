@@ -240,8 +240,8 @@ def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) ->
     toc_lines, toc = set(), {}
     # A contents entry alone: not followed by item blocks, and the same heading comes back with them.
     confirmed_later: dict[tuple[str, str], int] = {}
-    for i, _ in reversed(candidates):
-        if confirmed.get(i):
+    for i, h in candidates:  # the last heading-like occurrence of each entry
+        if confirmed.get(i) or h.prefixed or h.item_type or h.status is not None:
             confirmed_later[keys[i]] = i
     for i, h in candidates:
         later = confirmed_later.get(keys[i])
