@@ -30,7 +30,7 @@ def structural(line: str) -> bool:
         or blocks.section_heading(text)
         or blocks.decision_heading(text)
         or blocks.case_line(text)
-        or blocks.access_line(text) is not None
+        or blocks.status_line(text) is not None
         or blocks.is_navigation(text)
         or folded in KIND_WORDS or folded in TOC_LABELS or folded in HEADER_LABELS
         or (find_dates(text) and len(text) <= 80 and ("–" in text or " - " in text))

@@ -48,9 +48,6 @@ def status_line(line: str) -> bool | None:
     return None
 
 
-access_line = status_line  # the name the reader used first
-
-
 def status_at_end(text: str) -> bool | None:
     """The status word a label line ends with ("Dok.nr.: 3 Sagsid.: 16/1 Initialer: mkj Lukket sag")."""
     text = text.strip()
@@ -188,6 +185,11 @@ def clean_title(title: str) -> tuple[str, str | None, bool | None]:
     return title, item_type, status
 
 
+def number_key(number: str) -> tuple[int, ...]:
+    """An item number for comparing: "10.2" → (10, 2)."""
+    return tuple(int(part) for part in number.split("."))
+
+
 def toc_title(title: str) -> str:
     """A title as a table of contents prints it, without dot leaders and page number."""
     return _TRAILING_PAGE.sub("", title).rstrip(". ").strip()
@@ -230,7 +232,8 @@ def case_line(line: str) -> tuple[str, str] | None:
     if len(text) > 200:
         return None
     match = _CASE_LINE.match(text)
-    if match and not (match["label"].casefold().startswith("sag") and "s" not in match["label"].casefold()[1:4]
+    # "Sag nr. 6: Title" is an item heading: after "Sag nr." only an id with a separator or 4+ digits.
+    if match and not (re.fullmatch(r"sag\s?nr", match["label"], re.IGNORECASE)
                       and match["number"].isdigit() and len(match["number"]) < 4):
         return match["number"].rstrip("."), match["rest"].strip()
     if _LABEL_RUN.match(text):
@@ -382,8 +385,6 @@ def decision_heading(line: str) -> DecisionHeading | None:
         body, date_text = groups.get("body"), groups.get("date")
         if groups.get("gbody"):
             body = groups["gbody"][:-1]
-            if body.casefold() in {"udvalget", "byrådet"} and date_text is None:
-                pass  # "Udvalgets beslutning": the meeting's own committee
             if not re.search(r"udvalg|råd|bestyrelse|repræsentation|forum|direktion", body, re.IGNORECASE):
                 continue
             if body.casefold() in _GENERIC_BODIES:

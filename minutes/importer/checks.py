@@ -73,7 +73,8 @@ def misread_signs(meeting, outline) -> list[str]:
             warnings.append(f"{_name(item)} har {len(own)} beslutninger fra {meeting.committee} samme dag; "
                             "måske er flere punkter læst som ét")
     for previous, current in zip(outline.headings, outline.headings[1:], strict=False):
-        if _key(current[1].number) <= _key(previous[1].number) and current[0] not in outline.regrouped:
+        if (blocks.number_key(current[1].number) <= blocks.number_key(previous[1].number)
+                and current[0] not in outline.regrouped):
             warnings.append(f"punkternes numre stiger ikke: punkt {current[1].number} efter punkt "
                             f"{previous[1].number}")
     for number in outline.dropped:
@@ -84,7 +85,3 @@ def misread_signs(meeting, outline) -> list[str]:
         if not item.sections and not item.decisions and not item.closed:
             warnings.append(f"{_name(item)} har ingen tekst")
     return warnings
-
-
-def _key(number: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in number.split("."))

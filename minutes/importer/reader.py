@@ -192,10 +192,6 @@ def _content_follows(lines: list[str], i: int, candidate_lines: set[int]) -> boo
     return False
 
 
-def _number_key(number: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in number.split("."))
-
-
 def _entry_key(heading: blocks.Heading) -> tuple[str, str]:
     return heading.number, _fold(blocks.toc_title(heading.title))
 
@@ -226,7 +222,7 @@ def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) ->
             run
             and len(between) <= 3
             and all((len(text) <= 80 or blocks.toc_title(text) != text) and not _item_block(text) for text in between)
-            and _number_key(h.number) > _number_key(run[-1][1].number)
+            and blocks.number_key(h.number) > blocks.number_key(run[-1][1].number)
             and not content_confirmed.get(run[-1][0])
         )
         if not joins:
@@ -255,8 +251,8 @@ def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) ->
         entries = [keys[i] for i, _ in run]
         if sum(e in later for e in entries) * 2 >= len(entries):
             toc_lines.update(i for i, _ in run)
-            for _, h in run:
-                toc[_entry_key(h)] = h
+            for i, h in run:
+                toc[keys[i]] = h
     return toc_lines, toc
 
 
@@ -300,7 +296,7 @@ def find_headings(lines: list[str]) -> Outline:
 
     kept, last, seen, numbers, dropped, regrouped = [], None, set(), set(), [], set()
     for i, h in accepted:
-        key = _number_key(h.number)
+        key = blocks.number_key(h.number)
         if keys[i] in seen or h.number in numbers:
             continue  # a heading repeated (a list of attachments at the end)
         if last is None or key > last:
@@ -829,9 +825,13 @@ def find_committee_in_text(text: str) -> str | None:
     return " ".join(match["name"].split()) if match else None
 
 
+def _case_id_line(line: str) -> bool:
+    """A line that gives the item's case number: a case line, a bare id, "Åbent - <id>"."""
+    return bool(blocks.case_line(line) or blocks.bare_case_id(line) or blocks.kle_access_line(line))
+
+
 def _case_block_line(line: str) -> bool:
-    return bool(blocks.case_line(line) or blocks.bare_case_id(line) or blocks.kle_access_line(line)
-                or blocks.status_line(line) is not None)
+    return _case_id_line(line) or blocks.status_line(line) is not None
 
 
 def _case_line_above(lines: list[str], index: int, previous_heading: int) -> int:
@@ -841,7 +841,7 @@ def _case_line_above(lines: list[str], index: int, previous_heading: int) -> int
         if (blocks.section_heading(line) or blocks.decision_heading(line) or blocks.item_heading(line)
                 or blocks.is_navigation(line) or (k and blocks.group_heading(line))):
             break
-        if blocks.case_line(line) or blocks.bare_case_id(line) or blocks.kle_access_line(line):
+        if _case_id_line(line):
             return index
     start, j, taken = index, index - 1, 0
     while j > previous_heading and taken < 3:
@@ -851,13 +851,12 @@ def _case_line_above(lines: list[str], index: int, previous_heading: int) -> int
         if not _case_block_line(lines[j]):
             break
         start, taken, j = j, taken + 1, j - 1
-    has_case = any(blocks.case_line(line) or blocks.bare_case_id(line) or blocks.kle_access_line(line)
-                   for line in lines[start:index])
+    has_case = any(_case_id_line(line) for line in lines[start:index])
     return start if has_case else index
 
 
-def _split_items(lines: list[str], outline: Outline) -> list[tuple[blocks.Heading, list[str], list[str]]]:
-    """(heading, its lines, the case block printed above it) per item."""
+def _split_items(lines: list[str], outline: Outline) -> list[tuple[int, blocks.Heading, list[str], list[str]]]:
+    """(heading's line, heading, its lines, the case block printed above it) per item."""
     headings = outline.headings
     starts = []
     for n, (i, _h) in enumerate(headings):
@@ -868,7 +867,7 @@ def _split_items(lines: list[str], outline: Outline) -> list[tuple[blocks.Headin
     for n, (i, h) in enumerate(headings):
         end = starts[n + 1] if n + 1 < len(headings) else end_of_items
         above = [line for line in lines[starts[n]:i] if line.strip()]
-        items.append((h, lines[i + 1:end], above))
+        items.append((i, h, lines[i + 1:end], above))
     return items
 
 
@@ -889,9 +888,9 @@ def read(text: str, context: Context) -> tuple[ParsedMeeting, list[str]]:
     meeting_date = parse_date(header.date_text) if header.date_text else None
 
     items = []
-    for h, body, above in _split_items(lines, outline):
+    for i, h, body, above in _split_items(lines, outline):
         item = read_item(h, body, committee, meeting_date, outline.toc, above)
-        if outline.group_status.get(next(i for i, k in headings if k is h)):
+        if outline.group_status.get(i):
             item.closed = True
         items.append(item)
     decisions = [d for item in items for d in item.decisions]
