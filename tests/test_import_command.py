@@ -125,6 +125,20 @@ def test_windows_1252_with_crlf_reads_like_utf8(tmp_path):
     assert SourceDocument.objects.get().text == text.replace("\n", "\r\n")  # stored exactly as received
 
 
+def test_windows_1252_full_of_soft_hyphens_is_still_read(tmp_path):
+    """Soft hyphens (0xAD) in most long words look like noise to charset detection; the Danish
+    letters still tell Windows-1252, and the text is stored exactly as received."""
+    text = re.sub(r"(?<![\w-])([a-zæøå]{5})([a-zæøå]{5,})", "\\1\u00ad\\2", SEED_000.read_text(encoding="utf-8"))
+    legacy = tmp_path / "seed-soft-hyphens.txt"
+    legacy.write_bytes(text.encode("cp1252"))
+    _, plain = dry_run_json(SEED_000)
+    _, soft = dry_run_json(legacy)
+    assert soft["documents"][0]["encoding"] == "cp1252"
+    assert soft["documents"][0]["meeting"] == plain["documents"][0]["meeting"]
+    run(legacy)
+    assert SourceDocument.objects.get().text == text
+
+
 def test_bom_and_non_breaking_spaces_read_like_plain_utf8(tmp_path):
     text = SEED_000.read_text(encoding="utf-8")
     variant = tmp_path / "seed-bom.txt"

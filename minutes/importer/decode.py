@@ -39,10 +39,7 @@ def decode(data: bytes) -> Decoded:
         text = data.decode("utf-8")
         encoding = "utf-8"
     except UnicodeDecodeError:
-        best = from_bytes(data, cp_isolation=_WESTERN).best()
-        if best is None:
-            raise DecodeError("tegnsættet kan ikke genkendes; gem referatet som UTF-8") from None
-        encoding, text = _most_danish(data, best.encoding, str(best))
+        encoding, text = _most_danish(data)
     if _control_ratio(text) > 0.05:
         raise DecodeError("filen ligner ikke tekst (for mange kontroltegn); gem referatet som .txt")
     warnings = []
@@ -55,19 +52,27 @@ _DANISH = re.compile(r"[æøåÆØÅéÉüÜöÖäÄ]")
 _UNLIKELY = re.compile(r"[\x80-\x9f¦µ‗±÷¤¬\u2500-\u257f]")
 
 
-def _most_danish(data: bytes, detected: str, text: str) -> tuple[str, str]:
+def _most_danish(data: bytes) -> tuple[str, str]:
     """On short texts several code pages fit; the one that spells Danish letters wins
-    (æ is 0xE6 in Windows-1252 but µ in the DOS code page 850)."""
-    best = (len(_DANISH.findall(text)) - 3 * len(_UNLIKELY.findall(text)), detected, text)
+    (æ is 0xE6 in Windows-1252 but µ in the DOS code page 850). Where charset-normalizer finds
+    no code page (it takes many soft hyphens for noise), Windows-1252 or Latin-9 still do when
+    they spell Danish."""
+    best = from_bytes(data, cp_isolation=_WESTERN).best()
+    candidates = [(best.encoding, str(best))] if best is not None else []
     for encoding in ("cp1252", "iso8859_15"):
         try:
-            candidate = data.decode(encoding)
+            candidates.append((encoding, data.decode(encoding)))
         except UnicodeDecodeError:
             continue
-        score = len(_DANISH.findall(candidate)) - 3 * len(_UNLIKELY.findall(candidate))
-        if score > best[0]:
-            best = (score, encoding, candidate)
-    return best[1], best[2]
+    scored = [(_danish_score(text), encoding, text) for encoding, text in candidates]
+    score, encoding, text = max(scored, key=lambda found: found[0], default=(0, "", ""))
+    if best is None and score <= 0:
+        raise DecodeError("tegnsættet kan ikke genkendes; gem referatet som UTF-8")
+    return encoding, text
+
+
+def _danish_score(text: str) -> int:
+    return len(_DANISH.findall(text)) - 3 * len(_UNLIKELY.findall(text))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # control characters other than line breaks and tabs
