@@ -189,3 +189,27 @@ def test_closed_items_of_every_layout_are_hidden_from_the_public(client, admin_c
         for path in ("/soeg/feed.atom", "/soeg/eksport.csv", "/soeg/"):
             body = client.get(path, {"q": words}).content.decode()
             assert f"/punkt/{item.pk}/" not in body, (path, item.title)
+
+
+def test_a_contents_entry_whose_heading_wraps_later_is_no_item(stdin):
+    """The contents list the whole title on one line; the item's own heading wraps it, with the
+    case line below the second line."""
+    document = parse("""Erhvervsudvalget
+Referat 07-03-2024 kl. 15:00
+
+Sag nr. 6: Samarbejde med Code of Care om virksomhedsrettede forløb for ledige
+
+Sag nr. 6: Samarbejde med Code of Care om virksomhedsrettede forløb for
+ledige
+Sagsnr. 23-021728 Erhvervsudvalget Åbent punkt
+
+Sagsfremstilling
+Udvalget orienteres om samarbejdet.
+
+Beslutning
+Taget til orientering.
+""", stdin, "--municipality", "Slagelse")
+    [item] = document["meeting"]["items"]
+    assert item["title"] == "Samarbejde med Code of Care om virksomhedsrettede forløb for ledige"
+    assert item["case_number"] == "23-021728"
+    assert list(item["sections"]) == ["Sagsfremstilling"]

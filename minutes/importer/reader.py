@@ -210,10 +210,18 @@ class Outline:
     regrouped: set[int] = field(default_factory=set)  # headings whose number went down under a new group
 
 
+def _wrapped_key(lines: list[str], i: int, heading: blocks.Heading) -> tuple[str, str] | None:
+    """The entry key of a heading whose title may go on on the line right below it."""
+    text = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if not text or len(text) > 100 or _item_block(text) or blocks.group_heading(text):
+        return None
+    return heading.number, _fold(blocks.toc_title(f"{heading.title} {text}"))
+
+
 def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) -> tuple[set[int], dict]:
     """Runs of headings close together (nothing but blank lines, group headings or short
     lines between them), numbers increasing, not followed by item blocks, whose entries
-    come back later as headings."""
+    come back later as headings (their titles perhaps wrapped there)."""
     runs, run = [], []
     previous = None
     for i, h in candidates:
@@ -239,6 +247,8 @@ def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) ->
     for i, h in candidates:  # the last heading-like occurrence of each entry
         if confirmed.get(i) or h.prefixed or h.item_type or h.status is not None:
             confirmed_later[keys[i]] = i
+            if wrapped := _wrapped_key(lines, i, h):
+                confirmed_later[wrapped] = i
     for i, h in candidates:
         later = confirmed_later.get(keys[i])
         if later is not None and later > i and not content_confirmed.get(i):
@@ -247,7 +257,7 @@ def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) ->
     for run in runs:
         if len(run) < 2:
             continue
-        later = {keys[i] for i, _ in candidates if i > run[-1][0]}
+        later = {key for i, h in candidates if i > run[-1][0] for key in (keys[i], _wrapped_key(lines, i, h))}
         entries = [keys[i] for i, _ in run]
         if sum(e in later for e in entries) * 2 >= len(entries):
             toc_lines.update(i for i, _ in run)
@@ -269,7 +279,7 @@ def find_headings(lines: list[str]) -> Outline:
     for i, h in candidates:
         if i in toc_lines:
             continue
-        toc_entry = toc.get(keys[i])
+        toc_entry = toc.get(keys[i]) or toc.get(_wrapped_key(lines, i, h))
         strong = h.prefixed or h.item_type or h.status is not None or toc_entry is not None
         if not strong and (h.indented or _reads_as_prose(h.title)):
             continue
