@@ -213,3 +213,27 @@ Taget til orientering.
     assert item["title"] == "Samarbejde med Code of Care om virksomhedsrettede forløb for ledige"
     assert item["case_number"] == "23-021728"
     assert list(item["sections"]) == ["Sagsfremstilling"]
+
+
+def test_case_blocks_above_headings_stay_with_their_items_around_an_empty_closed_item(stdin):
+    """The document prints each case line above its heading; the closed item has no text, so the
+    next item's case line is the first thing below its heading."""
+    document = parse("""Beskæftigelsesudvalget - Referat - 26. september 2023
+
+Sagsid.: 27.00.00-P22-2-23
+4. Handleplan for handicappolitikken 2024
+Beslutning:
+Godkendt.
+
+Sagsid.: 27.24.00-G01-18-23
+5. Lukket sag: Køb af pladser på privat botilbud
+
+Sagsid.: 15.00.00-A00-27-23
+6. Orientering om analyse af virksomhedskontakt
+Beslutning:
+Taget til efterretning.
+""", stdin, "--municipality", "Slagelse")
+    items = document["meeting"]["items"]
+    assert [(i["number"], i["case_number"], i["closed"]) for i in items] == [
+        ("4", "27.00.00-P22-2-23", False), ("5", "27.24.00-G01-18-23", True), ("6", "15.00.00-A00-27-23", False)]
+    assert items[0]["decisions"][0]["text"] == "Godkendt."

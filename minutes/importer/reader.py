@@ -844,15 +844,19 @@ def _case_block_line(line: str) -> bool:
     return _case_id_line(line) or blocks.status_line(line) is not None
 
 
-def _case_line_above(lines: list[str], index: int, previous_heading: int) -> int:
-    """A case block (case line, status line) printed above its item's heading belongs to that item:
-    where the item starts."""
-    for k, line in enumerate(_next_content(lines, index + 1, 4)):  # the heading's own case block below
+def _case_below(lines: list[str], index: int) -> bool:
+    """The heading's own case block follows it."""
+    for k, line in enumerate(_next_content(lines, index + 1, 4)):
         if (blocks.section_heading(line) or blocks.decision_heading(line) or blocks.item_heading(line)
                 or blocks.is_navigation(line) or (k and blocks.group_heading(line))):
-            break
+            return False
         if _case_id_line(line):
-            return index
+            return True
+    return False
+
+
+def _case_above(lines: list[str], index: int, previous_heading: int) -> int | None:
+    """Where a case block printed right above the heading starts, if there is one."""
     start, j, taken = index, index - 1, 0
     while j > previous_heading and taken < 3:
         if not lines[j].strip():
@@ -861,17 +865,34 @@ def _case_line_above(lines: list[str], index: int, previous_heading: int) -> int
         if not _case_block_line(lines[j]):
             break
         start, taken, j = j, taken + 1, j - 1
-    has_case = any(_case_id_line(line) for line in lines[start:index])
-    return start if has_case else index
+    return start if any(_case_id_line(line) for line in lines[start:index]) else None
+
+
+def _case_line_above(lines: list[str], index: int, previous_heading: int, above_first: bool = False) -> int:
+    """A case block (case line, status line) printed above its item's heading belongs to that item:
+    where the item starts. Where a document prints its case blocks above the headings, a case line
+    below a heading with no text of its own is the next item's."""
+    if not above_first and _case_below(lines, index):
+        return index
+    start = _case_above(lines, index, previous_heading)
+    return index if start is None else start
+
+
+def _cases_above(lines: list[str], headings: list) -> bool:
+    """The document prints its case blocks above the headings more often than below."""
+    above = sum(_case_above(lines, i, headings[n - 1][0] if n else -1) is not None
+                for n, (i, _h) in enumerate(headings))
+    return above > sum(_case_below(lines, i) for i, _h in headings)
 
 
 def _split_items(lines: list[str], outline: Outline) -> list[tuple[int, blocks.Heading, list[str], list[str]]]:
     """(heading's line, heading, its lines, the case block printed above it) per item."""
     headings = outline.headings
+    above_first = _cases_above(lines, headings)
     starts = []
     for n, (i, _h) in enumerate(headings):
         previous = headings[n - 1][0] if n else -1
-        starts.append(_case_line_above(lines, i, previous))
+        starts.append(_case_line_above(lines, i, previous, above_first))
     end_of_items = outline.trailer if outline.trailer is not None else len(lines)
     items = []
     for n, (i, h) in enumerate(headings):
