@@ -237,3 +237,32 @@ Taget til efterretning.
     assert [(i["number"], i["case_number"], i["closed"]) for i in items] == [
         ("4", "27.00.00-P22-2-23", False), ("5", "27.24.00-G01-18-23", True), ("6", "15.00.00-A00-27-23", False)]
     assert items[0]["decisions"][0]["text"] == "Godkendt."
+
+
+def test_contents_entries_with_page_numbers_years_and_status_are_no_items(stdin):
+    """Contents entries end in a page number, after a year in the title or a "(lukket)"; the
+    entries are no items, and the status in the contents closes its item."""
+    document = parse("""Beskæftigelsesudvalget
+Referat 11-04-2016
+
+Indholdsfortegnelse Pkt. Tekst Side
+19. Godkendelse af dagsorden 183
+20. Boligplacering af flygtninge 2016 185
+21. Klage over afgørelse om ressourceforløb (lukket) 188
+
+19. Godkendelse af dagsorden
+Beslutning
+Godkendt.
+
+20. Boligplacering af flygtninge 2016
+Beslutning
+Godkendt.
+
+21. Klage over afgørelse om ressourceforløb
+Beslutning
+Klagen blev behandlet.
+""", stdin, "--municipality", "Slagelse")
+    items = document["meeting"]["items"]
+    assert [(i["number"], i["title"], i["closed"]) for i in items] == [
+        ("19", "Godkendelse af dagsorden", False), ("20", "Boligplacering af flygtninge 2016", False),
+        ("21", "Klage over afgørelse om ressourceforløb", True)]

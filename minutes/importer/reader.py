@@ -193,7 +193,25 @@ def _content_follows(lines: list[str], i: int, candidate_lines: set[int]) -> boo
 
 
 def _entry_key(heading: blocks.Heading) -> tuple[str, str]:
-    return heading.number, _fold(blocks.toc_title(heading.title))
+    """A contents entry's number and title, its page number and a status before it taken off."""
+    return heading.number, _fold(blocks.clean_title(blocks.toc_title(heading.title))[0])
+
+
+def _heading_keys(lines: list[str], i: int, heading: blocks.Heading) -> list[tuple[str, str]]:
+    """The entry keys a heading answers to: its title as a contents entry would be read, as
+    printed (a title may end in a year), and wrapped onto the line below."""
+    keys = [_entry_key(heading), (heading.number, _fold(heading.title))]
+    if wrapped := _wrapped_key(lines, i, heading):
+        keys.append(wrapped)
+    return keys
+
+
+def _as_entry(heading: blocks.Heading) -> blocks.Heading:
+    """A contents entry, with the status and type printed before its page number."""
+    _title, item_type, status = blocks.clean_title(blocks.toc_title(heading.title))
+    heading.closed = heading.closed or bool(status)
+    heading.item_type = heading.item_type or item_type
+    return heading
 
 
 @dataclass
@@ -246,23 +264,21 @@ def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) ->
     confirmed_later: dict[tuple[str, str], int] = {}
     for i, h in candidates:  # the last heading-like occurrence of each entry
         if confirmed.get(i) or h.prefixed or h.item_type or h.status is not None:
-            confirmed_later[keys[i]] = i
-            if wrapped := _wrapped_key(lines, i, h):
-                confirmed_later[wrapped] = i
+            confirmed_later.update(dict.fromkeys(_heading_keys(lines, i, h), i))
     for i, h in candidates:
         later = confirmed_later.get(keys[i])
         if later is not None and later > i and not content_confirmed.get(i):
             toc_lines.add(i)
-            toc[keys[i]] = h
+            toc[keys[i]] = _as_entry(h)
     for run in runs:
         if len(run) < 2:
             continue
-        later = {key for i, h in candidates if i > run[-1][0] for key in (keys[i], _wrapped_key(lines, i, h))}
+        later = {key for i, h in candidates if i > run[-1][0] for key in _heading_keys(lines, i, h)}
         entries = [keys[i] for i, _ in run]
         if sum(e in later for e in entries) * 2 >= len(entries):
             toc_lines.update(i for i, _ in run)
             for i, h in run:
-                toc[keys[i]] = h
+                toc[keys[i]] = _as_entry(h)
     return toc_lines, toc
 
 
@@ -279,7 +295,7 @@ def find_headings(lines: list[str]) -> Outline:
     for i, h in candidates:
         if i in toc_lines:
             continue
-        toc_entry = toc.get(keys[i]) or toc.get(_wrapped_key(lines, i, h))
+        toc_entry = next((toc[key] for key in _heading_keys(lines, i, h) if key in toc), None)
         strong = h.prefixed or h.item_type or h.status is not None or toc_entry is not None
         if not strong and (h.indented or _reads_as_prose(h.title)):
             continue
