@@ -197,10 +197,10 @@ def test_a_contents_entry_whose_heading_wraps_later_is_no_item(stdin):
     document = parse("""Erhvervsudvalget
 Referat 07-03-2024 kl. 15:00
 
-Sag nr. 6: Samarbejde med Code of Care om virksomhedsrettede forløb for ledige
+Sag nr. 6: Samarbejde med Code of Care om virksomhedsrettede forløb for ledige (O)
 
 Sag nr. 6: Samarbejde med Code of Care om virksomhedsrettede forløb for
-ledige
+ledige (O)
 Sagsnr. 23-021728 Erhvervsudvalget Åbent punkt
 
 Sagsfremstilling
@@ -211,7 +211,7 @@ Taget til orientering.
 """, stdin, "--municipality", "Slagelse")
     [item] = document["meeting"]["items"]
     assert item["title"] == "Samarbejde med Code of Care om virksomhedsrettede forløb for ledige"
-    assert item["case_number"] == "23-021728"
+    assert (item["case_number"], item["item_type"]) == ("23-021728", "O")
     assert list(item["sections"]) == ["Sagsfremstilling"]
 
 

@@ -194,7 +194,11 @@ def _content_follows(lines: list[str], i: int, candidate_lines: set[int]) -> boo
 
 def _entry_key(heading: blocks.Heading) -> tuple[str, str]:
     """A contents entry's number and title, its page number and a status before it taken off."""
-    return heading.number, _fold(blocks.clean_title(blocks.toc_title(heading.title))[0])
+    return _title_key(heading.number, heading.title)
+
+
+def _title_key(number: str, title: str) -> tuple[str, str]:
+    return number, _fold(blocks.clean_title(blocks.toc_title(title))[0])
 
 
 def _heading_keys(lines: list[str], i: int, heading: blocks.Heading) -> list[tuple[str, str]]:
@@ -233,7 +237,12 @@ def _wrapped_key(lines: list[str], i: int, heading: blocks.Heading) -> tuple[str
     text = lines[i + 1].strip() if i + 1 < len(lines) else ""
     if not text or len(text) > 100 or _item_block(text) or blocks.group_heading(text):
         return None
-    return heading.number, _fold(blocks.toc_title(f"{heading.title} {text}"))
+    return _joined_key(heading, text)
+
+
+def _joined_key(heading: blocks.Heading, text: str) -> tuple[str, str]:
+    """The entry key of a heading's title with the next line's text after it."""
+    return _title_key(heading.number, f"{heading.title} {text}")
 
 
 def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) -> tuple[set[int], dict]:
@@ -602,8 +611,7 @@ def _continues_title(line: str, following: list[str], heading: blocks.Heading, t
     text = line.strip()
     if _item_block(text) or blocks.group_heading(text) or blocks.is_navigation(text) or len(text) > 100:
         return False
-    joined = _fold(f"{heading.title} {text}")
-    if any(key == (heading.number, joined) for key in toc):
+    if _joined_key(heading, text) in toc:
         return True
     if text.endswith((".", ":", ";")) or _label(text):
         return False
