@@ -266,3 +266,38 @@ Klagen blev behandlet.
     assert [(i["number"], i["title"], i["closed"]) for i in items] == [
         ("19", "Godkendelse af dagsorden", False), ("20", "Boligplacering af flygtninge 2016", False),
         ("21", "Klage over afgørelse om ressourceforløb", True)]
+
+
+def test_contents_entries_wrapped_onto_a_dot_leader_line_are_no_items(stdin):
+    document = parse("""Byrådet
+Referat 27. maj 2024
+
+PUNKTER
+A. Sager til afgørelse i byrådet
+71. Godkendelse af dagsorden..............................................132
+B. Sager til afgørelse i udvalget
+72. Forslag fra V om jobpræmie til virksomheder, der ansætter
+langtidsledige............................................................133
+73. Frivillighedsaftale med Røde Kors om integrationsindsatsen
+2024-2026.................................................................133
+
+A. Sager til afgørelse i byrådet
+71. Godkendelse af dagsorden
+Beslutning
+Godkendt.
+
+B. Sager til afgørelse i udvalget
+72. Forslag fra V om jobpræmie til virksomheder, der ansætter langtidsledige
+Sagsnr.: 24/9120
+Beslutning
+Forslaget faldt.
+
+73. Frivillighedsaftale med Røde Kors om integrationsindsatsen 2024-2026
+Beslutning
+Godkendt.
+""", stdin, "--municipality", "Fredensborg")
+    items = document["meeting"]["items"]
+    assert [(i["number"], i["title"], i["case_number"]) for i in items] == [
+        ("71", "Godkendelse af dagsorden", None),
+        ("72", "Forslag fra V om jobpræmie til virksomheder, der ansætter langtidsledige", "24/9120"),
+        ("73", "Frivillighedsaftale med Røde Kors om integrationsindsatsen 2024-2026", None)]

@@ -245,7 +245,7 @@ def _joined_key(heading: blocks.Heading, text: str) -> tuple[str, str]:
     return _title_key(heading.number, f"{heading.title} {text}")
 
 
-def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) -> tuple[set[int], dict]:
+def _table_of_contents(lines, candidates, content_confirmed, confirmed) -> tuple[set[int], dict]:
     """Runs of headings close together (nothing but blank lines, group headings or short
     lines between them), numbers increasing, not followed by item blocks, whose entries
     come back later as headings (their titles perhaps wrapped there)."""
@@ -275,19 +275,20 @@ def _table_of_contents(lines, candidates, content_confirmed, keys, confirmed) ->
         if confirmed.get(i) or h.prefixed or h.item_type or h.status is not None:
             confirmed_later.update(dict.fromkeys(_heading_keys(lines, i, h), i))
     for i, h in candidates:
-        later = confirmed_later.get(keys[i])
+        entry_keys = _heading_keys(lines, i, h)
+        later = max((confirmed_later[key] for key in entry_keys if key in confirmed_later), default=None)
         if later is not None and later > i and not content_confirmed.get(i):
             toc_lines.add(i)
-            toc[keys[i]] = _as_entry(h)
+            toc.update(dict.fromkeys(entry_keys, _as_entry(h)))
     for run in runs:
         if len(run) < 2:
             continue
         later = {key for i, h in candidates if i > run[-1][0] for key in _heading_keys(lines, i, h)}
-        entries = [keys[i] for i, _ in run]
-        if sum(e in later for e in entries) * 2 >= len(entries):
+        entries = [_heading_keys(lines, i, h) for i, h in run]
+        if sum(any(key in later for key in entry) for entry in entries) * 2 >= len(entries):
             toc_lines.update(i for i, _ in run)
-            for i, h in run:
-                toc[keys[i]] = _as_entry(h)
+            for (_i, h), entry in zip(run, entries, strict=True):
+                toc.update(dict.fromkeys(entry, _as_entry(h)))
     return toc_lines, toc
 
 
@@ -298,7 +299,7 @@ def find_headings(lines: list[str]) -> Outline:
     confirmed = {i: _confirmed(lines, i, h, candidate_lines) for i, h in candidates}
     content_confirmed = {i: _content_follows(lines, i, candidate_lines) for i, _ in candidates}
     keys = {i: _entry_key(h) for i, h in candidates}
-    toc_lines, toc = _table_of_contents(lines, candidates, content_confirmed, keys, confirmed)
+    toc_lines, toc = _table_of_contents(lines, candidates, content_confirmed, confirmed)
 
     accepted = []
     for i, h in candidates:
