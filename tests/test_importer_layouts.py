@@ -215,19 +215,22 @@ Taget til orientering.
     assert list(item["sections"]) == ["Sagsfremstilling"]
 
 
-def test_case_blocks_above_headings_stay_with_their_items_around_an_empty_closed_item(stdin):
+@pytest.mark.parametrize("closed_item", [
+    "Sagsid.: 27.24.00-G01-18-23\n5. Lukket sag: Køb af pladser på privat botilbud\n",
+    "Sagsid.: 27.24.00-G01-18-23\n5. Køb af pladser på privat botilbud\nLukket punkt\n\f\n",
+], ids=["status-in-heading", "status-line-below"])
+def test_case_blocks_above_headings_stay_with_their_items_around_an_empty_closed_item(stdin, closed_item):
     """The document prints each case line above its heading; the closed item has no text, so the
-    next item's case line is the first thing below its heading."""
-    document = parse("""Beskæftigelsesudvalget - Referat - 26. september 2023
+    next item's case line is the first thing below its heading (and its status line is not the
+    next item's)."""
+    document = parse(f"""Beskæftigelsesudvalget - Referat - 26. september 2023
 
 Sagsid.: 27.00.00-P22-2-23
 4. Handleplan for handicappolitikken 2024
 Beslutning:
 Godkendt.
 
-Sagsid.: 27.24.00-G01-18-23
-5. Lukket sag: Køb af pladser på privat botilbud
-
+{closed_item}
 Sagsid.: 15.00.00-A00-27-23
 6. Orientering om analyse af virksomhedskontakt
 Beslutning:

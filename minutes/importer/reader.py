@@ -881,9 +881,13 @@ def _case_below(lines: list[str], index: int) -> bool:
 
 
 def _case_above(lines: list[str], index: int, previous_heading: int) -> int | None:
-    """Where a case block printed right above the heading starts, if there is one."""
+    """Where a case block printed right above the heading starts, if there is one. A status line
+    right under the previous heading is that heading's."""
+    floor = previous_heading
+    while previous_heading >= 0 and floor + 1 < index and blocks.status_line(lines[floor + 1].strip()) is not None:
+        floor += 1
     start, j, taken = index, index - 1, 0
-    while j > previous_heading and taken < 3:
+    while j > floor and taken < 3:
         if not lines[j].strip():
             j -= 1
             continue
