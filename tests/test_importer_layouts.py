@@ -99,6 +99,19 @@ def test_page_furniture_is_absorbed():
     assert [line for line in absorb(lines) if line] == ["Udvalget 11-04-2016", "Tekst om sagen", "mere tekst"]
 
 
+def test_a_text_line_that_opens_a_few_pages_stays():
+    """A running header opens most pages; "Ingen." opening two pages of six is the text's."""
+    pages = ["Vurdering:\nIngen.", "Ingen.\nmere tekst", "tekst", "Ingen.\ntekst", "tekst", "tekst"]
+    lines = reading_lines("".join(f"{page}\nSide {n} af 6\n\x0c" for n, page in enumerate(pages, 1)))
+    assert [line for line in absorb(lines) if line].count("Ingen.") == 3
+
+
+def test_a_title_that_opens_most_pages_is_a_running_header():
+    pages = ["Indhold", "tekst", "mere", "slut"]
+    lines = reading_lines("\x0cBeskæftigelsesplan 2025\n".join(pages))
+    assert [line for line in absorb(lines) if line] == ["Indhold", "tekst", "mere", "slut"]
+
+
 @pytest.mark.parametrize("line", ["Til toppen", "• Udskriv", "Udskriv hele dagsordnen", "Fold alle ud",
                                   "Tilbage til oversigt", "fold dette punkt ind", "Hent som fil:"])
 def test_web_navigation_is_no_content(line):
