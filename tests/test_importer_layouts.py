@@ -317,3 +317,36 @@ Godkendt.
         ("71", "Godkendelse af dagsorden", None),
         ("72", "Forslag fra V om jobpræmie til virksomheder, der ansætter langtidsledige", "24/9120"),
         ("73", "Frivillighedsaftale med Røde Kors om integrationsindsatsen 2024-2026", None)]
+
+
+def test_an_empty_closed_items_case_block_below_its_heading_stays_with_it(stdin):
+    """Case lines below wrapped headings and a group heading; the closed item has nothing but its
+    block, which must not be taken for a case block above the next heading."""
+    document = parse("""Beskæftigelsesudvalget - Referat - 26. september 2023
+
+Punkt 4 Handleplan for handicappolitikken 2024 med tre spor for job, fritid og
+overgange
+B. Sager til afgørelse i udvalget
+Sagsnr. 27.00.00-P22-2-23 Beskæftigelsesudvalget Åbent punkt
+
+BESLUTNING:
+Godkendt.
+
+Punkt 5 Køb af pladser på privat botilbud til borgere med
+særlige behov
+C. Orientering
+Sagsnr. 27.24.00-G01-18-23 Beskæftigelsesudvalget Lukket punkt
+Fortroligt
+
+Punkt 6 Orientering om STAR's analyse af jobcentrenes
+virksomhedskontakt
+C. Orientering
+Sagsnr. 15.00.00-A00-27-23 Beskæftigelsesudvalget Åbent punkt
+
+RESUMÉ:
+STAR har analyseret jobcentrenes samarbejde med virksomhederne.
+""", stdin, "--municipality", "Odense")
+    items = document["meeting"]["items"]
+    assert [(i["number"], i["case_number"], i["closed"], list(i["sections"])) for i in items] == [
+        ("4", "27.00.00-P22-2-23", False, []), ("5", "27.24.00-G01-18-23", True, []),
+        ("6", "15.00.00-A00-27-23", False, ["RESUMÉ"])]

@@ -870,22 +870,41 @@ def _case_block_line(line: str) -> bool:
 
 
 def _case_below(lines: list[str], index: int) -> bool:
-    """The heading's own case block follows it."""
-    for k, line in enumerate(_next_content(lines, index + 1, 4)):
+    """The heading's own case block follows it (after a wrapped title's second line and a group
+    heading, perhaps)."""
+    group_seen = False
+    for line in _next_content(lines, index + 1, 5):
         if (blocks.section_heading(line) or blocks.decision_heading(line) or blocks.item_heading(line)
-                or blocks.is_navigation(line) or (k and blocks.group_heading(line))):
+                or blocks.is_navigation(line)):
             return False
+        if blocks.group_heading(line):
+            if group_seen:
+                return False
+            group_seen = True
+            continue
         if _case_id_line(line):
             return True
     return False
 
 
-def _case_above(lines: list[str], index: int, previous_heading: int) -> int | None:
-    """Where a case block printed right above the heading starts, if there is one. A status line
-    right under the previous heading is that heading's."""
-    floor = previous_heading
-    while previous_heading >= 0 and floor + 1 < index and blocks.status_line(lines[floor + 1].strip()) is not None:
-        floor += 1
+def _heading_block_end(lines: list[str], index: int, end: int, with_case: bool) -> int:
+    """The last line of the block printed right under a heading: a wrapped title's second line,
+    a group heading, status lines, and its case lines where the document prints them below."""
+    j = index
+    while j + 1 < end and (text := lines[j + 1].strip()):
+        if blocks.status_line(text) is not None or blocks.group_heading(text) or (with_case and _case_id_line(text)):
+            j += 1
+        elif j == index and len(text) <= 100 and not _item_block(text):
+            j += 1  # the title's second line
+        else:
+            break
+    return j
+
+
+def _case_above(lines: list[str], index: int, previous_heading: int, cases_below: bool = False) -> int | None:
+    """Where a case block printed right above the heading starts, if there is one. The block right
+    under the previous heading is that heading's."""
+    floor = _heading_block_end(lines, previous_heading, index, cases_below) if previous_heading >= 0 else -1
     start, j, taken = index, index - 1, 0
     while j > floor and taken < 3:
         if not lines[j].strip():
@@ -903,7 +922,7 @@ def _case_line_above(lines: list[str], index: int, previous_heading: int, above_
     below a heading with no text of its own is the next item's."""
     if not above_first and _case_below(lines, index):
         return index
-    start = _case_above(lines, index, previous_heading)
+    start = _case_above(lines, index, previous_heading, cases_below=not above_first)
     return index if start is None else start
 
 
