@@ -106,6 +106,12 @@ def test_a_text_line_that_opens_a_few_pages_stays():
     assert [line for line in absorb(lines) if line].count("Ingen.") == 3
 
 
+@pytest.mark.parametrize("opening", ["Arbejdsmarked og Borgerservice indstiller,", "Udvalg: Beskæftigelsesudvalget"])
+def test_an_items_block_that_opens_page_after_page_stays(opening):
+    lines = reading_lines("".join(f"\x0c{opening}\ntekst {n}\nSide {n}\n" for n in range(1, 4)))
+    assert [line for line in absorb(lines) if line].count(opening) == 3
+
+
 def test_a_title_that_opens_most_pages_is_a_running_header():
     pages = ["Indhold", "tekst", "mere", "slut"]
     lines = reading_lines("\x0cBeskæftigelsesplan 2025\n".join(pages))
