@@ -245,7 +245,7 @@ def _joined_key(heading: blocks.Heading, text: str) -> tuple[str, str]:
     return _title_key(heading.number, f"{heading.title} {text}")
 
 
-def _table_of_contents(lines, candidates, content_confirmed, confirmed) -> tuple[set[int], dict]:
+def _table_of_contents(lines, candidates, content_confirmed, confirmed, heading_keys) -> tuple[set[int], dict]:
     """Runs of headings close together (nothing but blank lines, group headings or short
     lines between them), numbers increasing, not followed by item blocks, whose entries
     come back later as headings (their titles perhaps wrapped there)."""
@@ -273,9 +273,9 @@ def _table_of_contents(lines, candidates, content_confirmed, confirmed) -> tuple
     confirmed_later: dict[tuple[str, str], int] = {}
     for i, h in candidates:  # the last heading-like occurrence of each entry
         if confirmed.get(i) or h.prefixed or h.item_type or h.status is not None:
-            confirmed_later.update(dict.fromkeys(_heading_keys(lines, i, h), i))
+            confirmed_later.update(dict.fromkeys(heading_keys[i], i))
     for i, h in candidates:
-        entry_keys = _heading_keys(lines, i, h)
+        entry_keys = heading_keys[i]
         later = max((confirmed_later[key] for key in entry_keys if key in confirmed_later), default=None)
         if later is not None and later > i and not content_confirmed.get(i):
             toc_lines.add(i)
@@ -283,8 +283,8 @@ def _table_of_contents(lines, candidates, content_confirmed, confirmed) -> tuple
     for run in runs:
         if len(run) < 2:
             continue
-        later = {key for i, h in candidates if i > run[-1][0] for key in _heading_keys(lines, i, h)}
-        entries = [_heading_keys(lines, i, h) for i, h in run]
+        later = {key for i, _h in candidates if i > run[-1][0] for key in heading_keys[i]}
+        entries = [heading_keys[i] for i, _h in run]
         if sum(any(key in later for key in entry) for entry in entries) * 2 >= len(entries):
             toc_lines.update(i for i, _ in run)
             for (_i, h), entry in zip(run, entries, strict=True):
@@ -299,13 +299,14 @@ def find_headings(lines: list[str]) -> Outline:
     confirmed = {i: _confirmed(lines, i, h, candidate_lines) for i, h in candidates}
     content_confirmed = {i: _content_follows(lines, i, candidate_lines) for i, _ in candidates}
     keys = {i: _entry_key(h) for i, h in candidates}
-    toc_lines, toc = _table_of_contents(lines, candidates, content_confirmed, confirmed)
+    heading_keys = {i: _heading_keys(lines, i, h) for i, h in candidates}
+    toc_lines, toc = _table_of_contents(lines, candidates, content_confirmed, confirmed, heading_keys)
 
     accepted = []
     for i, h in candidates:
         if i in toc_lines:
             continue
-        toc_entry = next((toc[key] for key in _heading_keys(lines, i, h) if key in toc), None)
+        toc_entry = next((toc[key] for key in heading_keys[i] if key in toc), None)
         strong = h.prefixed or h.item_type or h.status is not None or toc_entry is not None
         if not strong and (h.indented or _reads_as_prose(h.title)):
             continue
