@@ -15,6 +15,7 @@ blocks, so the reader works in passes that each rely on blocks only:
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -197,6 +198,7 @@ def _entry_key(heading: blocks.Heading) -> tuple[str, str]:
     return _title_key(heading.number, heading.title)
 
 
+@functools.lru_cache(maxsize=4096)
 def _title_key(number: str, title: str) -> tuple[str, str]:
     return number, _fold(blocks.clean_title(blocks.toc_title(title))[0])
 
