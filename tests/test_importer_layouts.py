@@ -356,3 +356,28 @@ STAR har analyseret jobcentrenes samarbejde med virksomhederne.
     assert [(i["number"], i["case_number"], i["closed"], list(i["sections"])) for i in items] == [
         ("4", "27.00.00-P22-2-23", False, []), ("5", "27.24.00-G01-18-23", True, []),
         ("6", "15.00.00-A00-27-23", False, ["RESUMÉ"])]
+
+
+def test_an_item_that_opens_with_earlier_bodies_decisions_is_an_item(stdin):
+    document = parse("""Byrådet - REFERAT - 24. marts 2021
+
+1. Godkendelse af dagsorden
+
+Beslutning i Byrådet d. 24/3-2021
+Godkendt.
+
+2. Samarbejdsaftale med Powerjobsøgerne
+
+Udvalg: Beskæftigelsesudvalget
+Dato: 03-03-2021
+Punktnummer: 95
+
+Anbefales.
+
+Beslutning i Byrådet d. 24/3-2021
+Godkendt.
+""", stdin, "--municipality", "Brønderslev")
+    items = document["meeting"]["items"]
+    assert [i["number"] for i in items] == ["1", "2"]
+    assert [(d["body"], d["date"]) for d in items[1]["decisions"]] == [
+        ("Beskæftigelsesudvalget", "2021-03-03"), ("Byrådet", "2021-03-24")]

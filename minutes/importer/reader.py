@@ -142,7 +142,8 @@ def _same_title(line: str, title: str) -> bool:
 
 def _confirmed(lines: list[str], i: int, heading: blocks.Heading, candidate_lines: set[int]) -> bool:
     """The blocks around a numbered line say it is an item heading: what follows it (a case
-    line, status, section or decision heading, the title again, a group heading) or what
+    line, status, section or decision heading, an earlier body's decision, the title again, a
+    group heading) or what
     stands right above it (a case line, a navigation line such as "• Udskriv")."""
     seen = 0
     for j in range(i + 1, min(len(lines), i + 8)):
@@ -153,6 +154,8 @@ def _confirmed(lines: list[str], i: int, heading: blocks.Heading, candidate_line
             break
         if _item_block(text) or _same_title(text, heading.title) or blocks.group_heading(text):
             return True
+        if blocks.earlier_body(text) and blocks.earlier_decision(lines[j:j + 8]):
+            return True  # an earlier body's decision ("Udvalg: …" / "Dato: …") opens the item
         seen += 1
         if seen >= 2:
             break
