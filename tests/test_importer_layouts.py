@@ -99,11 +99,12 @@ def test_page_furniture_is_absorbed():
     assert [line for line in absorb(lines) if line] == ["Udvalget 11-04-2016", "Tekst om sagen", "mere tekst"]
 
 
-def test_a_text_line_that_opens_a_few_pages_stays():
-    """A running header opens most pages; "Ingen." opening two pages of six is the text's."""
-    pages = ["Vurdering:\nIngen.", "Ingen.\nmere tekst", "tekst", "Ingen.\ntekst", "tekst", "tekst"]
-    lines = reading_lines("".join(f"{page}\nSide {n} af 6\n\x0c" for n, page in enumerate(pages, 1)))
-    assert [line for line in absorb(lines) if line].count("Ingen.") == 3
+@pytest.mark.parametrize("line", ["Ingen.", "Udvalget for Voksne og Handicap"])
+def test_a_text_line_that_opens_a_few_pages_stays(line):
+    """A running header opens most pages; a line opening two pages of four is the text's."""
+    pages = [f"Vurdering:\n{line}", f"{line}\nmere tekst", "tekst", f"{line}\ntekst"]
+    lines = reading_lines("".join(f"{page}\nSide {n} af 4\n\x0c" for n, page in enumerate(pages, 1)))
+    assert [text for text in absorb(lines) if text].count(line) == 3
 
 
 @pytest.mark.parametrize("opening", ["Arbejdsmarked og Borgerservice indstiller,", "Udvalg: Beskæftigelsesudvalget"])

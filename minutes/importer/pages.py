@@ -80,11 +80,12 @@ def absorb(lines: list[str]) -> list[str]:
             tops.setdefault(text, []).append(i)
             if _is_running_header(text):
                 furniture.add(i)  # the committee and date on top of a page, even once
-    # Opening most pages, and no sentence or block of an item ("Ingen." may open two pages of
-    # fifteen by chance, "… indstiller," or "Udvalg: Byrådet" each page an item starts on).
+    # Opening two thirds of the pages or more, and no sentence or block of an item: "Ingen." may
+    # open two pages of fifteen by chance, the committee's name (a paragraph of its own) two of
+    # four, "… indstiller," or "Udvalg: Byrådet" each page an item starts on.
     pages = max(len(page_tops), sum(1 for text in stripped if text[:1] in _PAGE_STARTS and blocks.page_number(text)))
     for text, places in tops.items():
-        if (len(places) >= max(2, pages // 2) and not text.endswith((".", ",", ";", ":"))
+        if (len(places) >= 2 and len(places) * 3 >= pages * 2 and not text.endswith((".", ",", ";", ":"))
                 and not blocks.section_heading(text) and not blocks.decision_heading(text)
                 and not blocks.earlier_body(text)):
             furniture.update(places)
