@@ -382,3 +382,42 @@ Godkendt.
     assert [i["number"] for i in items] == ["1", "2"]
     assert [(d["body"], d["date"]) for d in items[1]["decisions"]] == [
         ("Beskæftigelsesudvalget", "2021-03-03"), ("Byrådet", "2021-03-24")]
+
+
+def test_a_last_closed_item_with_no_text_after_a_page_break_is_read(stdin):
+    document = parse("""Udvalget for Voksne og Handicap - Referat
+02-11-2023
+
+Indholdsfortegnelse
+112. Godkendelse af dagsorden..........................142
+113. Orientering om samarbejdet med DSI................142
+Lukkede punkter
+114. Lukket: Personsag.................................142
+
+112. Godkendelse af dagsorden
+
+Beslutninger
+Godkendt
+
+113. Orientering om samarbejdet med DSI
+
+Beslutninger
+Taget til efterretning
+
+Lukkede punkter
+
+
+Side 3 af 4
+
+
+
+114. Personsag
+
+
+Side 4 af 4
+""", stdin, "--municipality", "Aarhus")
+    items = document["meeting"]["items"]
+    assert [(i["number"], i["title"], i["closed"]) for i in items] == [
+        ("112", "Godkendelse af dagsorden", False), ("113", "Orientering om samarbejdet med DSI", False),
+        ("114", "Personsag", True)]
+    assert items[1]["decisions"][0]["text"] == "Taget til efterretning"

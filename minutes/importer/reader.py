@@ -159,7 +159,7 @@ def _confirmed(lines: list[str], i: int, heading: blocks.Heading, candidate_line
         seen += 1
         if seen >= 2:
             break
-    for j in range(i - 1, max(-1, i - 4), -1):
+    for j in range(i - 1, max(-1, i - 7), -1):  # the nearest line with text, past page furniture's gap
         text = lines[j].strip()
         if not text:
             continue
