@@ -107,7 +107,8 @@ def test_a_text_line_that_opens_a_few_pages_stays(line):
     assert [text for text in absorb(lines) if text].count(line) == 3
 
 
-@pytest.mark.parametrize("opening", ["Arbejdsmarked og Borgerservice indstiller,", "Udvalg: Beskæftigelsesudvalget"])
+@pytest.mark.parametrize("opening", ["Arbejdsmarked og Borgerservice indstiller,", "Udvalg: Beskæftigelsesudvalget",
+                                     "Beslutningssag", "Lukket punkt"])
 def test_an_items_block_that_opens_page_after_page_stays(opening):
     lines = reading_lines("".join(f"\x0c{opening}\ntekst {n}\nSide {n}\n" for n in range(1, 4)))
     assert [line for line in absorb(lines) if line].count(opening) == 3

@@ -82,18 +82,24 @@ def absorb(lines: list[str]) -> list[str]:
                 furniture.add(i)  # the committee and date on top of a page, even once
     # Opening two thirds of the pages or more, and no sentence or block of an item: "Ingen." may
     # open two pages of fifteen by chance, the committee's name (a paragraph of its own) two of
-    # four, "… indstiller," or "Udvalg: Byrådet" each page an item starts on.
+    # four, "… indstiller," "Beslutningssag" or "Udvalg: Byrådet" each page an item starts on.
     pages = max(len(page_tops), sum(1 for text in stripped if text[:1] in _PAGE_STARTS and blocks.page_number(text)))
     for text, places in tops.items():
         if (len(places) >= 2 and len(places) * 3 >= pages * 2 and not text.endswith((".", ",", ";", ":"))
-                and not blocks.section_heading(text) and not blocks.decision_heading(text)
-                and not blocks.earlier_body(text)):
+                and not _item_block(text)):
             furniture.update(places)
     # The first occurrence of a running header is the document's own header when it opens the text.
     first_content = next((i for i, text in enumerate(stripped) if text), None)
     furniture.discard(first_content)
     kept = [line for i, line in enumerate(lines) if i not in furniture] if furniture else lines
     return join_broken_words(kept)
+
+
+def _item_block(text: str) -> bool:
+    """A block of an item's own ("Beslutningssag", "Lukket punkt", "Udvalg: Byrådet"), which
+    may open page after page where items start."""
+    return bool(blocks.section_heading(text) or blocks.decision_heading(text) or blocks.earlier_body(text)
+                or blocks.item_type_line(text) or blocks.status_line(text) is not None or blocks.case_line(text))
 
 
 def _opens_page(stripped: list[str], i: int, page_tops: set[int]) -> bool:
