@@ -114,6 +114,12 @@ def test_an_items_block_that_opens_page_after_page_stays(opening):
     assert [line for line in absorb(lines) if line].count(opening) == 3
 
 
+def test_the_documents_own_header_after_web_navigation_stays():
+    header = "Beskæftigelses- og Socialudvalget - Referat - 26. september 2023"
+    lines = reading_lines(f"Tilbage til oversigt\n{header}\ntekst\n\x0c{header}\nmere\n\x0c{header}\nslut")
+    assert [line for line in absorb(lines) if line] == ["Tilbage til oversigt", header, "tekst", "mere", "slut"]
+
+
 def test_a_title_that_opens_most_pages_is_a_running_header():
     pages = ["Indhold", "tekst", "mere", "slut"]
     lines = reading_lines("\x0cBeskæftigelsesplan 2025\n".join(pages))

@@ -88,8 +88,9 @@ def absorb(lines: list[str]) -> list[str]:
         if (len(places) >= 2 and len(places) * 3 >= pages * 2 and not text.endswith((".", ",", ";", ":"))
                 and not _item_block(text)):
             furniture.update(places)
-    # The first occurrence of a running header is the document's own header when it opens the text.
-    first_content = next((i for i, text in enumerate(stripped) if text), None)
+    # The first occurrence of a running header is the document's own header when it opens the text
+    # (after web navigation such as "Tilbage til oversigt").
+    first_content = next((i for i, text in enumerate(stripped) if text and not blocks.is_navigation(text)), None)
     furniture.discard(first_content)
     kept = [line for i, line in enumerate(lines) if i not in furniture] if furniture else lines
     return join_broken_words(kept)
