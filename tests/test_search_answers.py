@@ -24,6 +24,7 @@ from django.db import connection
 
 from committees.models import Committee, Municipality, Organisation
 from minutes.models import AgendaItem, Decision, Meeting, OrganisationMention, SourceDocument
+from search.index import reindex
 from search.models import Word
 from search.vocabulary import rebuild
 
@@ -113,22 +114,30 @@ def build_dataset() -> None:
                                 outcome=outcome, votes=VOTES if outcome == "rejected" else None)
         for name in names:
             OrganisationMention.objects.create(item=item, organisation=organisations[name], sentence=body)
-        item.reindex()
+    reindex(AgendaItem.objects.filter(pk__gte=FIRST_ITEM_ID))
     rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE minutes_agendaitem")
 
 
+def remove_dataset() -> None:
+    Meeting.objects.all().delete()
+    SourceDocument.objects.all().delete()
+    Committee.objects.filter(pk__gte=FIRST_COMMITTEE_ID).delete()
+    Word.objects.all().delete()
+
+
 @pytest.fixture(scope="module")
 def dataset(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        build_dataset()
+        try:
+            build_dataset()
+        except BaseException:
+            remove_dataset()
+            raise
     yield
     with django_db_blocker.unblock():
-        Meeting.objects.all().delete()
-        SourceDocument.objects.all().delete()
-        Committee.objects.filter(pk__gte=FIRST_COMMITTEE_ID).delete()
-        Word.objects.all().delete()
+        remove_dataset()
 
 
 def caseworker() -> User:
