@@ -39,7 +39,7 @@ BUCKETS = 1024
 # A sample reads the first n buckets, n one of these: each has a partial search index of its
 # own holding just those buckets' items (migration 0006), so the sample decodes only their part
 # of a word's posting list and reads no bucket range (in a GIN index that gathers every item of
-# the range first: about 0.4 ms per bucket at a million items). Beyond 32 buckets (3 % of the
+# the range first). Beyond 32 buckets (3 % of the
 # items) a sample holds fewer matches rather than more buckets.
 SAMPLE_TIERS = (1, 2, 4, 8, 16, 32)
 
@@ -122,13 +122,13 @@ def _compiled(queryset) -> tuple[str, list]:
     the planner's EXPLAIN, its sample or exact read and the ranking candidates all start from it,
     and building the SQL is a noticeable part of a search's Python. Raises EmptyResultSet for a
     filter that can match nothing."""
-    compiled = queryset.__dict__.get("_scale_sql")
+    compiled = queryset.__dict__.get("_search_compiled_sql")
     if compiled is None:
         try:
             compiled = queryset.order_by().values_list(*COLUMNS).query.sql_with_params()
         except EmptyResultSet:
             compiled = EmptyResultSet
-        queryset._scale_sql = compiled
+        queryset._search_compiled_sql = compiled
     if compiled is EmptyResultSet:
         raise EmptyResultSet
     return compiled

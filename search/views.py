@@ -2,11 +2,13 @@
 
 import csv
 from dataclasses import replace
+from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -118,10 +120,6 @@ class SearchFeed(Feed):
         return item.get_absolute_url()
 
     def item_pubdate(self, item):
-        from datetime import datetime, time
-
-        from django.utils import timezone
-
         return timezone.make_aware(datetime.combine(item.date, time(12)))
 
     def item_updateddate(self, item):

@@ -182,12 +182,12 @@ def test_a_web_process_loads_the_lexicon_and_the_full_dictionary_as_it_starts():
 
     from search import danish
 
-    danish._lexicon.cache_clear()
+    danish.known_words.cache_clear()
     sys.modules.pop("minutes.wsgi", None)
     try:
         importlib.import_module("minutes.wsgi")
         assert danish.LOW_MEMORY is False
-        assert danish._lexicon.cache_info().currsize == 1 and danish.lemma.cache_info().currsize > 0
+        assert danish.known_words.cache_info().currsize == 1 and danish.lemma.cache_info().currsize > 0
     finally:
         danish.warm_up(low_memory=True)
     assert danish.LOW_MEMORY
