@@ -1,10 +1,12 @@
 """Danish search over the seeds and format examples: judgments, Danish cases, syntax, facets, safety."""
 
+import io
 import json
 import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from minutes.models import AgendaItem
 from search import planner, ranking, run
@@ -71,6 +73,17 @@ def test_relevance_judgments(judgment):
     first = top10(judgment["q"])
     for target in judgment["relevant"]:
         assert target in first, f"{target} not in the first 10 for {judgment['q']!r}: {first}"
+
+
+def test_search_quality_counts_the_judgments_found_by_the_search_itself():
+    """The command measures search.run's first page, the page users see: what the judgments test."""
+    out = io.StringIO()
+    call_command("search_quality", str(Path(__file__).parent / "data" / "relevance" / "queries.json"), stdout=out)
+    lines = out.getvalue().splitlines()
+    expected = sum(target in top10(j["q"]) for j in JUDGMENTS["queries"] for target in j["relevant"])
+    total = sum(len(j["relevant"]) for j in JUDGMENTS["queries"])
+    assert lines[-1].split()[:3] == ["recall@10", "ours", f"{expected}/{total}"]
+    assert len(lines) == len(JUDGMENTS["queries"]) + 1
 
 
 @pytest.mark.parametrize("case", JUDGMENTS["suggestions"], ids=[c["q"] for c in JUDGMENTS["suggestions"]])
