@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Committee, Municipality, Organisation, OrganisationCandidate
 from minutes.admin import HidesClosedOnDelete
 from minutes.models import AgendaItem
+from search.index import reindex
 
 
 @admin.register(Municipality)
@@ -29,7 +30,7 @@ class CommitteeAdmin(HidesClosedOnDelete, admin.ModelAdmin):
         if change and {"name", "municipality"} & set(form.changed_data):
             items = AgendaItem.objects.filter(committee=obj)
             items.update(municipality_id=obj.municipality_id)
-            items.reindex()
+            reindex(items)
 
 
 @admin.register(Organisation)

@@ -26,6 +26,7 @@ from minutes.models import (
     OrganisationMention,
     SourceDocument,
 )
+from search.index import reindex
 from search.vocabulary import recounted
 
 CLOSED_ITEMS = _("lukkede dagsordenspunkter (kun for brugere, der må se lukkede punkter)")
@@ -181,7 +182,7 @@ class ReindexesItem(PartOfItem):
 
 
 def _reindex_items(item_ids) -> None:
-    AgendaItem.objects.filter(pk__in=[i for i in item_ids if i is not None]).reindex()
+    reindex(AgendaItem.objects.filter(pk__in=[i for i in item_ids if i is not None]))
 
 
 class DecisionInline(admin.TabularInline):
@@ -262,7 +263,7 @@ class MeetingAdmin(HidesClosedOnDelete, RecountsWords, admin.ModelAdmin):
         if change and {"date", "committee"} & set(form.changed_data):
             obj.items.update(date=obj.date, committee_id=obj.committee_id,
                              municipality_id=obj.committee.municipality_id)
-            obj.items.reindex()
+            reindex(obj.items.all())
 
 
 @admin.register(AgendaItem)

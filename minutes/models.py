@@ -131,38 +131,11 @@ class Meeting(models.Model):
 
 
 class AgendaItemQuerySet(models.QuerySet):
-    def search(self, query: str = "", *, user=None, sort: str = "relevance", date_from=None, date_to=None,
-               **facets):
-        """Items matching a Danish web-search query, visible to `user` (anonymous if None), ranked.
-
-        `facets` are lists of values: municipality, committee, year, item_type, outcome,
-        organisation. An empty query browses everything, newest first.
-        """
-        from search.engine import apply
-        from search.filters import filter_items, year_span
-        from search.query import parse
-        from search.scale import walkable
-
-        queryset = self.visible_to(user)
-        if date_from:
-            queryset = queryset.filter(date__gte=date_from)
-        if date_to:
-            queryset = queryset.filter(date__lte=date_to)
-        selected = {k: list(v) for k, v in facets.items()}
-        queryset = filter_items(queryset, selected)
-        span = year_span(selected)  # where a list by date starts in the date index (search/service.py)
-        return apply(walkable(queryset, span), parse(query), sort)
-
     def visible_to(self, user):
         """The items `user` may see: closed items only with the view_closed_item permission."""
         if user is not None and user.has_perm("minutes.view_closed_item"):
             return self
         return self.filter(closed=False)
-
-    def reindex(self) -> None:
-        """Each item's outcome and search document computed again (AgendaItem.reindex)."""
-        for item in self.select_related("committee", "municipality"):
-            item.reindex()
 
 
 class AgendaItem(models.Model):
@@ -238,20 +211,6 @@ class AgendaItem(models.Model):
         self.committee_id = self.meeting.committee_id
         self.municipality_id = self.meeting.committee.municipality_id
         self.date = self.meeting.date
-
-    def reindex(self) -> None:
-        """Recompute the search document from the stored item, its decisions and mentions."""
-        from search.index import document_for
-
-        decisions = list(self.decisions.order_by("order"))
-        self.outcome = decisions[-1].outcome if decisions else ""
-        names = [n for m in self.mentions.select_related("organisation") for n in m.organisation.all_names()]
-        self.search_document = document_for(
-            title=self.title, sections=self.sections, decisions=[d.text for d in decisions],
-            organisation_names=names, committee=self.committee.name, municipality=self.municipality.name,
-            case_number=self.case_number,
-        )
-        AgendaItem.objects.filter(pk=self.pk).update(outcome=self.outcome, search_document=self.search_document)
 
     @property
     def final_decision(self):

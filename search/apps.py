@@ -9,7 +9,7 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from committees.models import Committee, Municipality, Organisation
-        from search.engine import facet_labels
+        from search.facets import facet_labels
 
         # Facet labels are kept for a minute; a change saved here is shown at once.
         for model in (Municipality, Committee, Organisation):

@@ -31,8 +31,8 @@ SHORT_PARTS = frozenset(
     "job tur sag dag råd lov mål tid hus vej liv løn bil bus fag syn ung år mad vin tog fly kør".split()
 )
 MAX_PARTS_DEPTH = 3
-# simplemma's compact dictionary: the same lemmas from about 14 MB instead of 85 MB per process,
-# each lookup slower (about 11 µs against 2), which the caches below pay once per word. The
+# simplemma's compact dictionary: the same lemmas from a fraction of the memory per process,
+# each lookup slower, which the caches below pay once per word. The
 # importer's processes use it (memory); a web process reads the full one (see warm_up).
 LOW_MEMORY = True
 # Danish function words (the Snowball list): left out where a text is turned into a subject query.
@@ -45,7 +45,7 @@ meget sit sine vor mod disse hvis din nogle hos blive mange ad bliver hendes væ
 
 
 @functools.cache
-def _lexicon() -> frozenset[str]:
+def known_words() -> frozenset[str]:
     from wordfreq import top_n_list
 
     return frozenset(top_n_list("da", 200_000))
@@ -53,7 +53,7 @@ def _lexicon() -> frozenset[str]:
 
 # Numbers, case numbers and dates ("317", "27-512345", "2024"): no letter, so their own lemma.
 # simplemma answers the same, after trying every split of the word against its dictionary
-# (about 0.2 ms each); an import meets thousands of new ones, so they are not sent to it.
+# (slow); an import meets thousands of new ones, so they are not sent to it.
 _LETTERLESS = re.compile(r"[0-9'-]+")
 
 
@@ -78,7 +78,7 @@ def _known(word: str, min_length: int) -> bool:
         return False
     if len(word) == 3:
         return word in SHORT_PARTS
-    lexicon = _lexicon()
+    lexicon = known_words()
     return word in lexicon or (_is_dictionary_form(word) and lemma(word) in lexicon)
 
 
@@ -98,7 +98,7 @@ def split_compound(word: str) -> tuple[str, str] | None:
     """(modifier, head) of a compound, or None. Known words split only into long parts."""
     if len(word) < MIN_COMPOUND or not word.isalpha():
         return None
-    lexicon = _lexicon()
+    lexicon = known_words()
     min_part = 5 if (word in lexicon or lemma(word) in lexicon) else 3
     best = None
     for cut in range(min_part, len(word) - min_part + 1):
@@ -132,14 +132,14 @@ def warm_up(low_memory: bool = True) -> None:
     share it, or when a web process starts, so that its first search does not wait for them.
 
     A web process meets words it has not analysed in every text it shows a snippet of; with
-    `low_memory=False` it reads simplemma's full dictionary (about 70 MB more, lookups two to
-    three times faster). Both give the same lemmas (checked in the tests)."""
+    `low_memory=False` it reads simplemma's full dictionary (more memory, faster lookups). Both
+    give the same lemmas (checked in the tests)."""
     global LOW_MEMORY
     if LOW_MEMORY != low_memory:
         LOW_MEMORY = low_memory
         for cached in (lemma, _is_dictionary_form, split_compound, compound_parts, index_lexemes, query_lexemes):
             cached.cache_clear()
-    _lexicon()
+    known_words()
     lemma("indsatsen")
     _is_dictionary_form("indsatsen")
 

@@ -38,3 +38,20 @@ def document_for(
 def searchable_text(title: str, sections: list[dict], decisions: list[str]) -> str:
     """The item's readable text, for snippets."""
     return "\n".join([title, *decisions, *(s["text"] for s in sections)])
+
+
+def reindex(items) -> None:
+    """Each item's outcome (its last decision's) and search document computed again from what is
+    stored: after an admin changed the item, its decisions, mentions, meeting or committee, or an
+    organisation's names. `items` is a queryset of AgendaItems."""
+    for item in items.select_related("committee", "municipality"):
+        decisions = list(item.decisions.order_by("order"))
+        item.outcome = decisions[-1].outcome if decisions else ""
+        names = [n for m in item.mentions.select_related("organisation") for n in m.organisation.all_names()]
+        item.search_document = document_for(
+            title=item.title, sections=item.sections, decisions=[d.text for d in decisions],
+            organisation_names=names, committee=item.committee.name, municipality=item.municipality.name,
+            case_number=item.case_number,
+        )
+        stored = items.model._default_manager.using(items.db).filter(pk=item.pk)
+        stored.update(outcome=item.outcome, search_document=item.search_document)

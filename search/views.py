@@ -1,19 +1,24 @@
 """The search page, its Atom feed and CSV export, and the JSON API (shared/spec/search-api.md)."""
 
 import csv
+from dataclasses import replace
+from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minutes.limits import rate_limited
-from search.engine import SORTS
-from search.service import run_search
+from search.facets import FACETS, linked
+from search.params import MAX_PAGE_SIZE, SearchParams
+from search.ranking import SORTS
+from search.service import run
 
 CSV_LIMIT = 10_000
 FEED_LIMIT = 50
@@ -36,7 +41,8 @@ def result_json(item, snippet: str) -> dict:
 @require_GET
 @rate_limited("SEARCH_RATE_LIMIT", "search-api", json=True)
 def api_search(request):
-    result = run_search(request, reverse("search:api"))
+    result = run(SearchParams.from_query(request.GET), request.user)
+    facets = linked(result.facets, reverse("search:api"), result.params.state)
     return JsonResponse({
         "query": result.query,
         "count": result.count,
@@ -46,7 +52,7 @@ def api_search(request):
         "pages": result.pages,
         "sort": result.sort,
         "results": [result_json(item, result.snippets[item.pk]) for item in result.items],
-        "facets": {name: [v.to_json() for v in values] for name, values in result.facets.items()},
+        "facets": {name: [v.to_json() for v in values] for name, values in facets.items()},
         "suggestion": result.suggestion,
     }, json_dumps_params={"ensure_ascii": False})
 
@@ -61,7 +67,8 @@ def _state_query(request, drop=("page",)) -> str:
 @require_GET
 @rate_limited("SEARCH_RATE_LIMIT", "search-page")
 def search_page(request):
-    result = run_search(request, reverse("search:page"))
+    result = run(SearchParams.from_query(request.GET), request.user)
+    linked(result.facets, reverse("search:page"), result.params.state)
     state = _state_query(request)
     page_state = _state_query(request, drop=("page",))
     return render(request, "search/search.html", {
@@ -71,10 +78,7 @@ def search_page(request):
         "page_state": page_state,
         "feed_url": reverse("search:feed") + (f"?{state}" if state else ""),
         "csv_url": reverse("search:csv") + (f"?{state}" if state else ""),
-        "facet_titles": {
-            "municipality": _("Kommune"), "committee": _("Udvalg"), "year": _("År"),
-            "item_type": _("Punkttype"), "outcome": _("Udfald"), "organisation": _("Organisation"),
-        },
+        "facet_titles": {facet.name: facet.title for facet in FACETS},
     })
 
 
@@ -88,13 +92,9 @@ class SearchFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request):
-        query = request.GET.copy()
-        query["sort"] = "newest"
-        query["page_size"] = str(FEED_LIMIT)
-        query.pop("page", None)
-        request.GET = query
         self.request = request
-        return run_search(request, reverse("search:page"), with_facets=False)
+        params = replace(SearchParams.from_query(request.GET), sort="newest", page_size=FEED_LIMIT, page=1)
+        return run(params, request.user, with_facets=False)
 
     def title(self, result):
         return _("Referatsøg: %(query)s") % {"query": result.query} if result.query else _("Referatsøg: nyeste punkter")
@@ -120,10 +120,6 @@ class SearchFeed(Feed):
         return item.get_absolute_url()
 
     def item_pubdate(self, item):
-        from datetime import datetime, time
-
-        from django.utils import timezone
-
         return timezone.make_aware(datetime.combine(item.date, time(12)))
 
     def item_updateddate(self, item):
@@ -155,10 +151,8 @@ def spreadsheet_cell(value) -> str:
 @require_GET
 @rate_limited("EXPORT_RATE_LIMIT", "search-csv")
 def search_csv(request):
-    query = request.GET.copy()
-    query["page_size"] = "100"
-    request.GET = query
-    result = run_search(request, reverse("search:page"), with_facets=False, all_results=True, limit=CSV_LIMIT)
+    params = replace(SearchParams.from_query(request.GET), page_size=MAX_PAGE_SIZE)
+    result = run(params, request.user, with_facets=False, export_limit=CSV_LIMIT)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="referatsoeg.csv"'
     response.write("\ufeff")  # so Excel reads UTF-8

@@ -10,9 +10,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 
+from minutes.models import AgendaItem
 from search.danish import WORD, normalise
+from search.models import Word
+
+WORDS = Word._meta.db_table
 
 
 def vocabulary(texts: Iterable[str]) -> dict[str, tuple[int, str]]:
@@ -65,13 +69,13 @@ def count_words(words: dict[str, tuple[int, str]], removed: dict[str, tuple[int,
         change[key] = (previous[0] - count, previous[1]) if previous else (-count, display)
     added = [[key, display, count] for key, (count, display) in sorted(change.items()) if count > 0]
     taken = [[key, -count] for key, (count, _display) in sorted(change.items()) if count < 0]
-    with connection.cursor() as cursor:
+    with connections[router.db_for_write(Word)].cursor() as cursor:
         if added:
             cursor.execute(
-                """
-                INSERT INTO search_word (word, display, count)
+                f"""
+                INSERT INTO {WORDS} (word, display, count)
                 SELECT r->>0, r->>1, (r->>2)::int FROM jsonb_array_elements(%s::jsonb) AS r
-                ON CONFLICT (word) DO UPDATE SET count = search_word.count + EXCLUDED.count
+                ON CONFLICT (word) DO UPDATE SET count = {WORDS}.count + EXCLUDED.count
                 """,
                 [json.dumps(added, ensure_ascii=False)],
             )
@@ -79,15 +83,15 @@ def count_words(words: dict[str, tuple[int, str]], removed: dict[str, tuple[int,
             # Rows are locked in word order, as the insert above takes them: two writers never
             # wait for each other in a circle.
             cursor.execute(
-                """
+                f"""
                 WITH taken AS (SELECT r->>0 AS word, (r->>1)::int AS count FROM jsonb_array_elements(%s::jsonb) AS r),
-                locked AS (SELECT word FROM search_word WHERE word IN (SELECT word FROM taken) ORDER BY word FOR UPDATE)
-                UPDATE search_word SET count = greatest(search_word.count - taken.count, 0)
-                FROM taken, locked WHERE search_word.word = taken.word AND locked.word = taken.word
+                locked AS (SELECT word FROM {WORDS} WHERE word IN (SELECT word FROM taken) ORDER BY word FOR UPDATE)
+                UPDATE {WORDS} SET count = greatest({WORDS}.count - taken.count, 0)
+                FROM taken, locked WHERE {WORDS}.word = taken.word AND locked.word = taken.word
                 """,
                 [json.dumps(taken, ensure_ascii=False)],
             )
-            cursor.execute("DELETE FROM search_word WHERE word = ANY(%s) AND count = 0", [[key for key, _ in taken]])
+            cursor.execute(f"DELETE FROM {WORDS} WHERE word = ANY(%s) AND count = 0", [[key for key, _ in taken]])
 
 
 @contextmanager
@@ -101,10 +105,9 @@ def recounted(items: Callable):
 
 def rebuild() -> int:
     """The word table counted afresh from every open item; the number of words."""
-    from minutes.models import AgendaItem
-
     words = stored_vocabulary(AgendaItem.objects.all())
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM search_word")
+    using = router.db_for_write(Word)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {WORDS}")
         count_words(words)
     return len(words)

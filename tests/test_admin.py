@@ -7,6 +7,7 @@ import pytest
 
 from committees.models import Committee, Organisation
 from minutes.models import AgendaItem, Decision, Meeting, OrganisationMention
+from search import SearchParams, run
 
 from builders import admin_form
 
@@ -25,7 +26,7 @@ def _item_without_mentions() -> AgendaItem:
 
 
 def _found(query: str) -> set[int]:
-    return set(AgendaItem.objects.search(query).values_list("pk", flat=True))
+    return {item.pk for item in run(SearchParams(query=query), None, with_facets=False, export_limit=10_000).items}
 
 
 def test_a_decision_saved_in_the_admin_sets_the_items_outcome_and_is_searchable(admin_client):
@@ -75,8 +76,8 @@ def test_a_meetings_new_date_and_committee_reach_its_items(admin_client):
     items = list(meeting.items.all())
     assert items and all(i.date == new_date and i.committee_id == other.pk
                          and i.municipality_id == other.municipality_id for i in items)
-    shown = AgendaItem.objects.search(other.municipality.name).filter(meeting=meeting)
-    assert set(shown.values_list("pk", flat=True)) == {i.pk for i in items if not i.closed}
+    shown = _found(other.municipality.name) & {i.pk for i in meeting.items.all()}
+    assert shown == {i.pk for i in items if not i.closed}
 
 
 def test_an_items_title_changed_in_the_admin_is_searchable(admin_client):

@@ -35,7 +35,7 @@ def structural(line: str) -> bool:
         or folded in KIND_WORDS or folded in TOC_LABELS or folded in HEADER_LABELS
         or (find_dates(text) and len(text) <= 80 and ("–" in text or " - " in text))
         or (find_dates(text) and len(text) <= 40)
-        or blocks._CLOSED_PREFIX.match(text)
+        or blocks.CLOSED_PREFIX.match(text)
         or _label(text)
         or blocks.kle_access_line(text)
         or re.match(r"punktnummer\s*:", folded)  # an earlier body's item number: a decision field

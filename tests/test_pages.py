@@ -245,26 +245,31 @@ def test_each_feed_request_has_a_feed_of_its_own(monkeypatch, rf):
     """Two feed requests at once (a threaded server) must not see each other's query."""
     import threading
 
+    from django.contrib.auth.models import AnonymousUser
+
     from search import views
     from search.service import SearchResult
 
     both_searching = threading.Barrier(2, timeout=10)
 
-    def search_that_waits(request, base_url, **kwargs):
+    def search_that_waits(params, user, **kwargs):
         both_searching.wait()  # the other request has started too
-        return SearchResult(query=request.GET["q"], sort="newest", page=1, page_size=50, count=0, items=[])
+        return SearchResult(query=params.query, sort="newest", page=1, page_size=50, count=0, items=[])
 
-    monkeypatch.setattr(views, "run_search", search_that_waits)
+    monkeypatch.setattr(views, "run", search_that_waits)
     feeds = {}
 
     def fetch(query):
-        feeds[query] = ET.fromstring(views.search_feed(rf.get("/soeg/feed.atom", {"q": query})).content)
+        request = rf.get("/soeg/feed.atom", {"q": query})
+        request.user = AnonymousUser()
+        feeds[query] = ET.fromstring(views.search_feed(request).content)
 
     threads = [threading.Thread(target=fetch, args=(query,)) for query in ("fleksjob", "handicap")]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert set(feeds) == {"fleksjob", "handicap"}
     for query, feed in feeds.items():
         assert feed.find(f"{ATOM}title").text == f"Referatsøg: {query}"
         assert feed.find(f"{ATOM}link").get("href").endswith(f"/soeg/?q={query}")

@@ -28,7 +28,7 @@ _OPEN_ALONE = re.compile(rf"^[(\[]?\s*(?:{_OPEN_WORDS})\s*[)\]]?[.:]?$", re.IGNO
 _CLOSED_AT_END = re.compile(rf"(?:^|\s|[(\[,–-])(?:{_CLOSED_WORDS})\s*[)\]]?\.?$", re.IGNORECASE)
 _OPEN_AT_END = re.compile(rf"(?:^|\s|[(\[,–-])(?:{_OPEN_WORDS})\s*[)\]]?\.?$", re.IGNORECASE)
 # Before a title: "Lukket punkt: Personsag", "Lukket - Title", "(Lukket) Title", "Fortroligt: …".
-_CLOSED_PREFIX = re.compile(rf"^[(\[]?(?:{_CLOSED_WORDS})[)\]]?\s*(?:[:–—-]\s*|(?<=[)\]])\s+)", re.IGNORECASE)
+CLOSED_PREFIX = re.compile(rf"^[(\[]?(?:{_CLOSED_WORDS})[)\]]?\s*(?:[:–—-]\s*|(?<=[)\]])\s+)", re.IGNORECASE)
 _OPEN_PREFIX = re.compile(r"^(?:åbent|åben)(?:\s+(?:punkt|sag))?\s*:\s*", re.IGNORECASE)
 _CLOSED_SUFFIX = re.compile(rf"\s*(?:[-–—]\s*|[(\[]\s*)(?:{_CLOSED_WORDS})\s*[)\]]?\s*$", re.IGNORECASE)
 _OPEN_SUFFIX = re.compile(r"\s*[(\[]\s*(?:åbent|åben)(?:\s+(?:punkt|sag))?\s*[)\]]\s*$", re.IGNORECASE)
@@ -61,7 +61,7 @@ def status_at_end(text: str) -> bool | None:
 def strip_status(title: str) -> tuple[str, bool | None]:
     """A title without its status words, and what they said (None: no status word)."""
     status = None
-    for pattern, value in ((_CLOSED_SUFFIX, True), (_CLOSED_PREFIX, True), (_OPEN_SUFFIX, False),
+    for pattern, value in ((_CLOSED_SUFFIX, True), (CLOSED_PREFIX, True), (_OPEN_SUFFIX, False),
                            (_OPEN_PREFIX, False)):
         if pattern.search(title):
             title = pattern.sub("", title).strip()
@@ -80,7 +80,7 @@ def closed_marker(line: str) -> bool:
     text = line.strip().lstrip("•·▪*-– ").strip()
     if not text or len(text) > 300:
         return False
-    if status_line(text) or _CLOSED_PREFIX.match(text) or _CLOSED_SUFFIX.search(text):
+    if status_line(text) or CLOSED_PREFIX.match(text) or _CLOSED_SUFFIX.search(text):
         return True
     if re.search(r"for\s+lukkede\s+døre", text, re.IGNORECASE) and len(text) <= 80:
         return True

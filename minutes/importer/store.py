@@ -8,9 +8,10 @@ document stays stored, so earlier versions can be compared.
 import json
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 
 from committees.models import Committee, Municipality, Organisation, OrganisationCandidate
+from minutes import models
 from minutes.importer import index_item, open_vocabulary
 from minutes.importer.organisations import OrganisationMatcher
 from minutes.importer.parsed import ParsedDocument
@@ -148,7 +149,7 @@ def _meeting_fields(parsed) -> dict:
 def _source_and_meeting(sha256: str, committee: int | None, date) -> tuple[int | None, int | None]:
     """Ids of the source with these bytes and of the committee's meeting that day (locked until
     the document commits), in one statement; None for what does not exist."""
-    with connection.cursor() as cursor:
+    with connections[router.db_for_write(Meeting)].cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT id FROM {SourceDocument._meta.db_table} WHERE sha256 = %s), "
             f"(SELECT id FROM {Meeting._meta.db_table} WHERE committee_id = %s AND date = %s FOR UPDATE)",
@@ -162,7 +163,7 @@ def _create_meeting(document: ParsedDocument, run: ImportRun | None, committee: 
     foreign keys are checked at commit). Returns an unsaved Meeting holding the new id and date."""
     parsed = document.meeting
     fields = _meeting_fields(parsed)
-    with connection.cursor() as cursor:
+    with connections[router.db_for_write(Meeting)].cursor() as cursor:
         cursor.execute(
             f"""
             WITH new AS (SELECT nextval(pg_get_serial_sequence('{Meeting._meta.db_table}', 'id')) AS id),
@@ -222,11 +223,12 @@ def _copy_items(
     """The items and everything found in them, with COPY: a handful of statements per document.
     (items, decisions, organisation mentions) written."""
     # psycopg's own cursor, for COPY; its errors still become Django's DatabaseError.
+    connection = connections[router.db_for_write(models.AgendaItem)]
     with connection.cursor() as wrapper, connection.wrap_database_errors:
         cursor = wrapper.cursor
-        ids = reserve_ids(cursor, "minutes_agendaitem", len(items))
+        ids = reserve_ids(cursor, models.AgendaItem._meta.db_table, len(items))
         with cursor.copy(
-            'COPY minutes_agendaitem (id, meeting_id, number, "order", title, item_type, case_number, '
+            f'COPY {models.AgendaItem._meta.db_table} (id, meeting_id, number, "order", title, item_type, case_number, '
             "closed, sections, metadata, municipality_id, committee_id, date, outcome, search_document) "
             "FROM STDIN"
         ) as copy:
@@ -263,11 +265,11 @@ def _copy_items(
         amounts = [(id_, a.text[:100], a.kroner, a.sentence)
                    for id_, p in zip(ids, items, strict=True) for a in p.amounts]
         for table, rows in [
-            ('minutes_decision (item_id, "order", body, date, text, outcome, absent, votes, vote_rounds, remarks, '
-             "substitutes, item_number)", decisions),
-            ("minutes_organisationmention (item_id, organisation_id, sentence)", mentions),
-            ("minutes_followup (item_id, sentence, period, due_start, due_end)", follow_ups),
-            ("minutes_amount (item_id, text, kroner, sentence)", amounts),
+            (f'{models.Decision._meta.db_table} (item_id, "order", body, date, text, outcome, absent, votes, '
+             "vote_rounds, remarks, substitutes, item_number)", decisions),
+            (f"{models.OrganisationMention._meta.db_table} (item_id, organisation_id, sentence)", mentions),
+            (f"{models.FollowUp._meta.db_table} (item_id, sentence, period, due_start, due_end)", follow_ups),
+            (f"{models.Amount._meta.db_table} (item_id, text, kroner, sentence)", amounts),
         ]:
             if rows:
                 with cursor.copy(f"COPY {table} FROM STDIN") as copy:
@@ -290,18 +292,19 @@ def _record_candidates(parsed) -> None:
     rows = [[c.organisation[:200], c.sentence, not item.closed] for item in parsed.items for c in item.candidates]
     if not rows:
         return
-    with connection.cursor() as cursor:  # DISTINCT ON: once per name, with its first sentence, an open one first
+    candidates = OrganisationCandidate._meta.db_table
+    with connections[router.db_for_write(OrganisationCandidate)].cursor() as cursor:  # DISTINCT ON: once per name, …
         cursor.execute(
-            """
-            INSERT INTO committees_organisationcandidate (name, example, in_open_item, occurrences, status, first_seen)
+            f"""
+            INSERT INTO {candidates} (name, example, in_open_item, occurrences, status, first_seen)
             SELECT DISTINCT ON (lower(r->>0)) r->>0, r->>1, (r->>2)::boolean, 1, %s, now()
             FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(r, n)
             ORDER BY lower(r->>0), (r->>2)::boolean DESC, n
             ON CONFLICT ((lower(name))) DO UPDATE SET
-                occurrences = committees_organisationcandidate.occurrences + 1,
-                example = CASE WHEN committees_organisationcandidate.in_open_item OR NOT EXCLUDED.in_open_item
-                               THEN committees_organisationcandidate.example ELSE EXCLUDED.example END,
-                in_open_item = committees_organisationcandidate.in_open_item OR EXCLUDED.in_open_item
+                occurrences = {candidates}.occurrences + 1,
+                example = CASE WHEN {candidates}.in_open_item OR NOT EXCLUDED.in_open_item
+                               THEN {candidates}.example ELSE EXCLUDED.example END,
+                in_open_item = {candidates}.in_open_item OR EXCLUDED.in_open_item
             """,
             [OrganisationCandidate.Status.NEW, json.dumps(rows, ensure_ascii=False)],
         )

@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from committees.models import Committee, Organisation
 from minutes.models import AgendaItem
+from search.index import reindex
 
 BATCH = 500
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         ids = list(items.order_by("pk").values_list("pk", flat=True).distinct())
         for start in range(0, len(ids), BATCH):
             with transaction.atomic():
-                AgendaItem.objects.filter(pk__in=ids[start:start + BATCH]).reindex()
+                reindex(AgendaItem.objects.filter(pk__in=ids[start:start + BATCH]))
             done = min(len(ids), start + BATCH)
             if options["verbosity"] > 1 or (sys.stdout.isatty() and options["verbosity"] > 0):
                 self.stdout.write(f"[{done}/{len(ids)}]")

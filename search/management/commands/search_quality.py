@@ -11,6 +11,8 @@ from django.db import connection
 
 from minutes.models import AgendaItem
 from search.index import searchable_text
+from search.params import SearchParams
+from search.service import run
 
 
 def key(item) -> str:
@@ -29,7 +31,8 @@ class Command(BaseCommand):
         items = {i.pk: i for i in AgendaItem.objects.filter(closed=False).select_related("municipality")}
         ours = naive = total = 0
         for judgment in queries:
-            found = [key(i) for i in AgendaItem.objects.search(judgment["q"]).select_related("municipality")[:10]]
+            first_page = run(SearchParams(query=judgment["q"], page_size=10), None, with_facets=False)
+            found = [key(i) for i in first_page.items]
             baseline = [key(items[pk]) for pk in self._naive(judgment["q"], items)]
             hits_ours = sum(t in found for t in judgment["relevant"])
             hits_naive = sum(t in baseline for t in judgment["relevant"])

@@ -1,4 +1,5 @@
-"""What keeps a search fast at millions of items: a sample first, exact work only where it is cheap.
+"""What keeps a search fast at millions of items: the planner's guess first, then an exact read of
+few matches or a sample of many; the candidates ranked and the pages listed by date from it.
 
 Every item sits in one of 1,024 pseudo-random buckets (hashint8(id) & 1023). The search index
 (migrations 0004, 0005) holds the words, the municipality, the year and the date; small partial
@@ -15,7 +16,8 @@ copies of it hold only the first 1, 2, 4 … 32 buckets' items (migration 0006),
   for the SEARCH_RANK_CANDIDATES newest matches, found through the index's date column from
   a cut-off date taken from the sample. If not, the exact path above is taken.
 
-The relevance tests run on small tables, where everything is exact.
+Raw SQL runs on the connection of the queryset's database (`queryset.db`), so a database router
+decides where these reads go, as it does for the ORM's.
 """
 
 import datetime
@@ -26,14 +28,18 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import BooleanField, F, Func
+from django.db import connections
+
+from minutes.models import AgendaItem
+from search.facets import FACETS
+from search.ranking import Ranking
+from search.sql import DaysBetween, IdIn, id_array
 
 BUCKETS = 1024
 # A sample reads the first n buckets, n one of these: each has a partial search index of its
 # own holding just those buckets' items (migration 0006), so the sample decodes only their part
 # of a word's posting list and reads no bucket range (in a GIN index that gathers every item of
-# the range first: about 0.4 ms per bucket at a million items). Beyond 32 buckets (3 % of the
+# the range first). Beyond 32 buckets (3 % of the
 # items) a sample holds fewer matches rather than more buckets.
 SAMPLE_TIERS = (1, 2, 4, 8, 16, 32)
 
@@ -43,69 +49,8 @@ def in_buckets(column: str, buckets: int) -> str:
     return f"(hashint8({column}) & 1023) < {int(buckets)}"
 
 
-def _table() -> str:
-    from minutes.models import AgendaItem
-
-    return AgendaItem._meta.db_table
-
-
-def id_array(ids) -> str:
-    """Ids as the text form of a bigint array, one parameter."""
-    return "{" + ",".join(str(int(i)) for i in ids) + "}"
-
-
-class IdIn(Func):
-    """`id = ANY(array)`: the ids as one array parameter, where `id__in` makes one parameter each
-    (thousands of them to compose and send). The array goes as its text form: psycopg adapting a
-    list of 2,000 integers one by one costs about 2 ms of Python, joining them 0.2 ms."""
-
-    output_field = BooleanField()
-
-    def __init__(self, ids):
-        super().__init__(F("id"))
-        self.ids = id_array(ids)
-
-    def as_sql(self, compiler, connection, **extra):
-        column, params = compiler.compile(self.source_expressions[0])
-        return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
-
-
-class DaysBetween(Func):
-    """`first <= date <= last` (either may be None) in a form only the date index serves.
-
-    Written as row comparisons on (date, id), the date index's own columns: the search index
-    (btree_gin) cannot use them, so it never reads a date range (from the bound to the end of
-    the table, slow at millions of items), while a list ordered by date starts at `last`."""
-
-    output_field = BooleanField()
-
-    def __init__(self, first: datetime.date | None, last: datetime.date | None):
-        super().__init__(F("date"), F("id"))
-        self.first, self.last = first, last
-
-    def as_sql(self, compiler, connection, **extra):
-        date, _ = compiler.compile(self.source_expressions[0])
-        id_, _ = compiler.compile(self.source_expressions[1])
-        parts, params = [], []
-        if self.first is not None:
-            parts.append(f"({date}, {id_}) >= (%s::date, 0::bigint)")
-            params.append(self.first)
-        if self.last is not None:
-            parts.append(f"({date}, {id_}) <= (%s::date, 9223372036854775807::bigint)")
-            params.append(self.last)
-        return "(" + (" AND ".join(parts) or "TRUE") + ")", params
-
-
-def walkable(queryset, span: tuple | None):
-    """`queryset` within the years of a year filter's (first, last) span, in the form the date
-    index serves, so a list by date starts at the span's end; `queryset` itself without one."""
-    return queryset.filter(DaysBetween(*span)) if span else queryset
-
-
-def items_with_ids(ids):
-    from minutes.models import AgendaItem
-
-    return AgendaItem.objects.filter(IdIn(ids))
+def items_with_ids(ids, *, using: str):
+    return AgendaItem.objects.using(using).filter(IdIn(ids))
 
 
 def exact_limit() -> int:
@@ -128,7 +73,10 @@ def sample_buckets(guess: int) -> int:
 
 
 @dataclass
-class Plan:
+class MatchCount:
+    """How many items match (exact or estimated), their facet counts, and what the reading found
+    on the way: the sample, or every match's id, or the best ids ranked."""
+
     count: int
     estimated: bool
     tallies: dict[str, dict] = field(default_factory=dict)
@@ -137,79 +85,57 @@ class Plan:
     ranked: list[int] | None = None  # when exact and a ranking was asked for: the best ids, best first
 
 
-COLUMNS = ("id", "municipality_id", "committee_id", "date", "item_type", "outcome")
-FACET_SQL = {  # each facet's values among the rows `m` (item type and outcome may be blank)
-    "municipality": "SELECT {n}, municipality_id::text, count(*) FROM m GROUP BY 2",
-    "committee": "SELECT {n}, committee_id::text, count(*) FROM m GROUP BY 2",
-    "year": "SELECT {n}, extract(year FROM date)::int::text, count(*) FROM m GROUP BY 2",
-    "item_type": "SELECT {n}, item_type, count(*) FROM m WHERE item_type <> '' GROUP BY 2",
-    "outcome": "SELECT {n}, outcome, count(*) FROM m WHERE outcome <> '' GROUP BY 2",
-    # {sampled}: for a sample, its buckets' condition, so the small index of those buckets'
-    # mentions answers (minutes/0007: each look-up there costs about half as much).
-    "organisation": "SELECT {n}, o.organisation_id::text, count(*) FROM m "
-                    "JOIN minutes_organisationmention o ON o.item_id = m.id{sampled} GROUP BY 2",
-}
-INTEGER_FACETS = {"municipality", "committee", "organisation"}
+COLUMNS = ("id", "municipality_id", "committee_id", "date", "item_type", "outcome")  # the rows `m` facets tally
 
 
-@dataclass
-class Ranking:
-    """How to rank matches, best first, and how many of the best to return."""
-
-    columns: dict[str, str]  # name: SQL over an item's vector as `v`, with %s for `params`
-    params: list
-    order: list[str]  # the columns above, id or date, each with ASC or DESC
-    top: int
-
-
-def plan(queryset, with_tallies: bool = True, ranking: Ranking | None = None) -> Plan:
+def count_matches(queryset, with_tallies: bool = True, ranking: Ranking | None = None) -> MatchCount:
     """Count and facet counts of `queryset`'s matches: exact when there are few, estimated when many.
-    With a `ranking`, an exact plan also holds the best matches' ids, ranked in the same statement."""
+    With a `ranking`, an exact count also holds the best matches' ids, ranked in the same statement."""
     limit = exact_limit()
     guess = planner_estimate(queryset)
     read_all = guess <= limit
-    exact_read = _Rows(queryset, limit=limit + 1)
+    exact_read = RowSelection(queryset, limit=limit + 1)
     if read_all:
         # Few, says the planner: read them all (at most limit + 1), count and tally them.
-        rows = _read(exact_read, with_tallies, tally_up_to=limit, ranking=ranking)
+        rows = read_rows(exact_read, with_tallies, tally_up_to=limit, ranking=ranking)
         if rows.count <= limit:
             return _exact(rows)
         guess = 4 * rows.count  # the planner guessed low (a word its statistics do not hold)
     # Many: read the matches in the tier of buckets that should hold about sample_matches() of them.
     buckets = sample_buckets(guess)
-    sample = _read(sample_of(queryset, buckets), with_tallies, dates=True)
+    sample = read_rows(sample_of(queryset, buckets), with_tallies, dates=True)
     estimate = round(sample.count * BUCKETS / buckets)
     if estimate <= limit and not read_all:
         # The planner guessed high (phrases, several words): the sample says few, so count them.
-        rows = _read(exact_read, with_tallies, tally_up_to=limit, ranking=ranking)
+        rows = read_rows(exact_read, with_tallies, tally_up_to=limit, ranking=ranking)
         if rows.count <= limit:
             return _exact(rows)
     estimate = max(estimate, limit + 1)
     scale = estimate / sample.count if sample.count else 1.0
     tallies = {name: {value: max(1, round(n * scale)) for value, n in values.items()}
                for name, values in sample.tallies.items()}
-    return Plan(estimate, True, tallies, sample=list(zip(sample.ids, sample.dates, strict=True)))
+    return MatchCount(estimate, True, tallies, sample=list(zip(sample.ids, sample.dates, strict=True)))
 
 
 def _compiled(queryset) -> tuple[str, list]:
     """`queryset`'s rows as SQL selecting COLUMNS (in that order), compiled once per queryset:
-    the plan's EXPLAIN, its sample or exact read and the ranking candidates all start from it,
-    and building the SQL costs about 0.8 ms of Python each time. Raises EmptyResultSet for a
+    the planner's EXPLAIN, its sample or exact read and the ranking candidates all start from it,
+    and building the SQL is a noticeable part of a search's Python. Raises EmptyResultSet for a
     filter that can match nothing."""
-    compiled = queryset.__dict__.get("_scale_sql")
+    compiled = queryset.__dict__.get("_search_compiled_sql")
     if compiled is None:
         try:
             compiled = queryset.order_by().values_list(*COLUMNS).query.sql_with_params()
         except EmptyResultSet:
             compiled = EmptyResultSet
-        queryset._scale_sql = compiled
+        queryset._search_compiled_sql = compiled
     if compiled is EmptyResultSet:
         raise EmptyResultSet
     return compiled
 
 
 @dataclass
-class _Rows:
+class RowSelection:
     """Some of `queryset`'s rows as SQL over COLUMNS: those meeting `condition` (SQL over the
     columns, with %s for `params`), at most `limit` of them. The condition is written around
     the compiled query, which PostgreSQL flattens into one, so the indexes serve it as if it
@@ -231,14 +157,14 @@ class _Rows:
         return sql, params
 
 
-def sample_of(queryset, buckets: int) -> _Rows:
+def sample_of(queryset, buckets: int) -> RowSelection:
     """`queryset`'s rows in the first `buckets` buckets: the expression of the sample tiers'
     partial indexes (migration 0006), so that the tier's index serves them."""
-    return _Rows(queryset, in_buckets("id", buckets), buckets=buckets)
+    return RowSelection(queryset, in_buckets("id", buckets), buckets=buckets)
 
 
 @dataclass
-class Rows:
+class RowsRead:
     count: int
     ids: list[int] | None  # None when the best ids come ranked instead
     dates: list[datetime.date]
@@ -246,8 +172,8 @@ class Rows:
     ranked: list[int] | None = None
 
 
-def _read(rows_of: _Rows, with_tallies: bool, tally_up_to: int | None = None, ranking: Ranking | None = None,
-          dates: bool = False) -> Rows:
+def read_rows(rows_of: RowSelection, with_tallies: bool, tally_up_to: int | None = None, ranking: Ranking | None = None,
+              dates: bool = False) -> RowsRead:
     """The count, ids (and with `dates`, their dates) and facet counts of the rows, in one
     statement.
 
@@ -257,12 +183,12 @@ def _read(rows_of: _Rows, with_tallies: bool, tally_up_to: int | None = None, ra
     With a `ranking` (and `tally_up_to`), the ids of the best rows come instead of all the
     ids, ranked in the same statement; only when the rows are few, since ranking reads each
     row's vector again."""
-    no_tallies = {name: {} for name in FACET_SQL} if with_tallies else {}
+    no_tallies = {facet.name: {} for facet in FACETS} if with_tallies else {}
     ranks = ranking is not None and tally_up_to is not None
     try:
         sql, params = rows_of.sql()
     except EmptyResultSet:
-        return Rows(0, None if ranks else [], [], no_tallies, [] if ranks else None)
+        return RowsRead(0, None if ranks else [], [], no_tallies, [] if ranks else None)
     # The rows are counted once (n); the facets and the ranking are only computed when that is few.
     guard = "TRUE" if tally_up_to is None else f"(SELECT total FROM n) <= {int(tally_up_to)}"
     # Ids and dates in the order the rows come: one aggregate step feeds them the same rows in turn.
@@ -271,18 +197,19 @@ def _read(rows_of: _Rows, with_tallies: bool, tally_up_to: int | None = None, ra
     parts = [f"SELECT 0, {listed}, count(*) FROM m"]
     if ranks:
         order = ", ".join(ranking.order)
-        best = _ranking_sql(ranking, f"FROM m JOIN {_table()} a ON a.id = m.id WHERE {guard}")
+        best = _ranking_sql(ranking, f"FROM m JOIN {AgendaItem._meta.db_table} a ON a.id = m.id WHERE {guard}")
         parts.append(f"SELECT -1, string_agg(id::text, ',' ORDER BY {order}), count(*) FROM ({best}) best")
         params = [*params, *ranking.params]
     if with_tallies:
         sampled = "" if rows_of.buckets is None else " AND " + in_buckets("o.item_id", rows_of.buckets)
-        parts += [f"{part.format(n=n, sampled=sampled)} HAVING {guard}" for n, part in enumerate(FACET_SQL.values(), 1)]
+        parts += [f"{facet.tally_sql.format(n=n, sampled=sampled)} HAVING {guard}"
+                  for n, facet in enumerate(FACETS, 1)]
     statement = (f"WITH m ({', '.join(COLUMNS)}) AS MATERIALIZED ({sql}), n AS (SELECT count(*) AS total FROM m) "
                  + " UNION ALL ".join(f"({part})" for part in parts))
-    with connection.cursor() as cursor:
+    with connections[rows_of.queryset.db].cursor() as cursor:
         cursor.execute(statement, params)
         found = cursor.fetchall()
-    names, rows = list(FACET_SQL), Rows(0, None if ranks else [], [], no_tallies)
+    names, rows = [facet.name for facet in FACETS], RowsRead(0, None if ranks else [], [], no_tallies)
     for facet, value, n in found:
         if facet == -1:
             rows.ranked = [int(i) for i in value.split(",")] if value else []
@@ -296,7 +223,7 @@ def _read(rows_of: _Rows, with_tallies: bool, tally_up_to: int | None = None, ra
                 rows.ids = [int(i) for i in value.split(",")]
         else:
             name = names[facet - 1]
-            rows.tallies[name][int(value) if name in INTEGER_FACETS else value] = n
+            rows.tallies[name][int(value) if FACETS[facet - 1].integer else value] = n
     return rows
 
 
@@ -306,7 +233,7 @@ def _ranking_sql(ranking: Ranking, rows: str) -> str:
 
     Each vector is fetched from TOAST once: a row value (ROW(…)) never holds a pointer into
     TOAST, so forming it fetches the vector, and every column reads it from there (`v`
-    directly would be fetched once per use, about 7 µs each at a million items). OFFSET 0
+    directly would be fetched once per use). OFFSET 0
     keeps the row value from being simplified away."""
     ranked = ", ".join(f"{column} AS {name}" for name, column in ranking.columns.items())
     return (f"SELECT id, date, {ranked} FROM (SELECT id, date, (r).f1 AS v FROM ("
@@ -314,19 +241,19 @@ def _ranking_sql(ranking: Ranking, rows: str) -> str:
             f"ORDER BY {', '.join(ranking.order)} LIMIT {int(ranking.top)}")
 
 
-def rank_ids(ids: list[int], ranking: Ranking) -> list[int]:
+def rank_ids(ids: list[int], ranking: Ranking, *, using: str) -> list[int]:
     """The ids of the `ranking.top` best of these items, best first (the ranking candidates of
     an estimated search)."""
     if not ids:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(_ranking_sql(ranking, f"FROM {_table()} a WHERE a.id = ANY(%s::bigint[])"),
+    with connections[using].cursor() as cursor:
+        cursor.execute(_ranking_sql(ranking, f"FROM {AgendaItem._meta.db_table} a WHERE a.id = ANY(%s::bigint[])"),
                        [*ranking.params, id_array(ids)])
         return [row[0] for row in cursor.fetchall()]
 
 
-def _exact(rows: Rows) -> Plan:
-    return Plan(rows.count, False, rows.tallies, ids=rows.ids, ranked=rows.ranked)
+def _exact(rows: RowsRead) -> MatchCount:
+    return MatchCount(rows.count, False, rows.tallies, ids=rows.ids, ranked=rows.ranked)
 
 
 def planner_estimate(queryset) -> int:
@@ -335,14 +262,14 @@ def planner_estimate(queryset) -> int:
         sql, params = _compiled(queryset)
     except EmptyResultSet:
         return 0
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         found = cursor.fetchone()[0]
     found = json.loads(found) if isinstance(found, str) else found
     return int(found[0]["Plan"]["Plan Rows"])
 
 
-def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False,
+def candidates(queryset, found: MatchCount, phrase: bool = False, dated: bool = False,
                ranking: Ranking | None = None) -> list[int]:
     """The ids of the rank_candidates() newest matches: the set relevance is computed on when
     there are many. With a `ranking`, the ids of its `top` best candidates instead, best first
@@ -358,12 +285,12 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False,
     A search `dated` by a year or date filter is the exception: there the filter bounds the
     matches already (a year is one entry of the search index), and the cut-off date bounds them
     further through the date index (DaysBetween), so the planner is left to choose, with ORDER
-    BY (a very common word in one year at a million items: about 25 ms).
+    BY.
     """
     wanted = rank_candidates()
 
     def ranked(ids: list[int]) -> list[int]:
-        return rank_ids(ids, ranking) if ranking else ids
+        return rank_ids(ids, ranking, using=queryset.db) if ranking else ids
 
     if dated:
         return ranked(by_date(queryset, found, wanted))
@@ -373,10 +300,11 @@ def candidates(queryset, found: Plan, phrase: bool = False, dated: bool = False,
         return ranked(list(newest[:wanted]))
     position = _cutoff(dates, wanted, found.count)
     per_match = 80 if phrase else 20  # the cost of reading a match, in items of a date range
-    if table_rows() * (position + 1) / len(dates) > per_match * found.count and found.count <= 10 * exact_limit():
-        return _newest_read_unordered(_Rows(queryset), wanted, ranking)[0]
+    many_days = table_rows(queryset.db) * (position + 1) / len(dates) > per_match * found.count
+    if many_days and found.count <= 10 * exact_limit():
+        return _newest_read_unordered(RowSelection(queryset), wanted, ranking)[0]
     for cutoff in (dates[position], dates[min(len(dates) - 1, 4 * position + 3)]):  # too few: once more, earlier
-        ids, read = _newest_read_unordered(_Rows(queryset, "date >= %s", [cutoff]), wanted, ranking)
+        ids, read = _newest_read_unordered(RowSelection(queryset, "date >= %s", [cutoff]), wanted, ranking)
         if read == wanted:
             return ids
     return ranked(list(newest[:wanted]))
@@ -388,14 +316,14 @@ def _cutoff(dates: list, wanted: int, count: int) -> int:
     return min(len(dates) - 1, math.ceil(len(dates) * 2 * wanted / max(count, 1)) - 1)
 
 
-def by_date(queryset, found: Plan, wanted: int, oldest: bool = False) -> list[int]:
+def by_date(queryset, found: MatchCount, wanted: int, oldest: bool = False) -> list[int]:
     """The ids of the `wanted` newest (or oldest) matches of an estimated search, in order.
 
     Read from the days the sample says should hold about twice that many, bounded through the
     date index (DaysBetween); from all the matches only if those days hold fewer. For a search
     bounded by years: left to itself, the planner may combine the search index and the date
-    index over the whole year and re-check every match there (a phrase in one year at a million
-    items: 25,000 re-checks, 0.9 s), where the days of the page hold a few hundred.
+    index over the whole year and re-check every match there (a phrase: every match of the year),
+    where the days of the page hold a few hundred.
     """
     rows = queryset.order_by(*(("date", "id") if oldest else ("-date", "-id"))).values_list("id", flat=True)
     dates = sorted((date for _id, date in found.sample), reverse=not oldest)
@@ -408,7 +336,7 @@ def by_date(queryset, found: Plan, wanted: int, oldest: bool = False) -> list[in
     return list(rows[:wanted])
 
 
-def _newest_read_unordered(rows_of: _Rows, wanted: int, ranking: Ranking | None = None) -> tuple[list[int], int]:
+def _newest_read_unordered(rows_of: RowSelection, wanted: int, ranking: Ranking | None = None) -> tuple[list[int], int]:
     """The ids of the `wanted` newest rows (with a `ranking`, of its `top` best among them, best
     first), read as they come and only then sorted, and how many of the newest there were.
 
@@ -421,30 +349,30 @@ def _newest_read_unordered(rows_of: _Rows, wanted: int, ranking: Ranking | None 
         return [], 0
     newest = (f"WITH m AS MATERIALIZED (SELECT date, id FROM ({sql}) AS rows_of ({', '.join(COLUMNS)})), "
               f"c AS (SELECT id FROM m ORDER BY date DESC, id DESC LIMIT {int(wanted)}) ")
-    with connection.cursor() as cursor:
+    with connections[rows_of.queryset.db].cursor() as cursor:
         if ranking is None:
             cursor.execute(newest + "SELECT id FROM c", params)
             ids = [row_id for (row_id,) in cursor.fetchall()]
             return ids, len(ids)
         # The ranked rows are fewer than the newest: their number comes beside each of them.
-        best = _ranking_sql(ranking, f"FROM c JOIN {_table()} a ON a.id = c.id")
+        best = _ranking_sql(ranking, f"FROM c JOIN {AgendaItem._meta.db_table} a ON a.id = c.id")
         cursor.execute(newest + f"SELECT id, (SELECT count(*) FROM c) FROM ({best}) best "
                                 f"ORDER BY {', '.join(ranking.order)}", [*params, *ranking.params])
         rows = cursor.fetchall()
     return [row_id for row_id, _count in rows], rows[0][1] if rows else 0
 
 
-_table_rows: tuple[float, int] = (-math.inf, 0)  # (read at, rows)
+_table_rows: dict[str, tuple[float, int]] = {}  # database: (read at, rows)
 
 
-def table_rows() -> int:
+def table_rows(using: str) -> int:
     """The number of items, as PostgreSQL's statistics have it (no rows are read); read again
     after a minute, since it only guides a choice of plan."""
-    global _table_rows
-    read_at, rows = _table_rows
+    read_at, rows = _table_rows.get(using, (-math.inf, 0))
     if time.monotonic() - read_at > 60:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [_table()])
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                           [AgendaItem._meta.db_table])
             rows = max(0, cursor.fetchone()[0])
-        _table_rows = (time.monotonic(), rows)
+        _table_rows[using] = (time.monotonic(), rows)
     return rows
